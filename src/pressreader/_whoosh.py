@@ -1,0 +1,66 @@
+"""The one door to Whoosh.
+
+Whoosh 2.7.4 is unmaintained: compiling its modules emits SyntaxWarnings
+("is" with a literal, invalid escapes) on current Pythons.  Every Whoosh module
+pressreader uses is imported here, once, with those warnings silenced, so that
+nothing Whoosh prints reaches the user's terminal whether or not its bytecode
+was compiled at install time.  The rest of pressreader imports Whoosh names
+from this module only.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", SyntaxWarning)
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import whoosh.analysis as analysis
+    import whoosh.collectors as collectors
+    import whoosh.columns as columns
+    import whoosh.fields as fields
+    import whoosh.highlight as highlight
+    import whoosh.index as index
+    import whoosh.lang.porter as porter
+    import whoosh.lang.snowball.russian as snowball_russian
+    import whoosh.lang.stopwords as stopwords
+    import whoosh.qparser as qparser
+    import whoosh.qparser.dateparse as dateparse
+    import whoosh.query as query
+    import whoosh.scoring as scoring
+    import whoosh.searching as searching
+    import whoosh.sorting as sorting
+    import whoosh.spelling as spelling
+    import whoosh.writing as writing
+    # Whoosh imports some modules lazily (codecs, matchers, the multiprocessing
+    # writer); import them all now, under this filter, so none warns later.
+    import importlib
+    import pkgutil
+
+    import whoosh
+
+    for _module in pkgutil.walk_packages(whoosh.__path__, "whoosh."):
+        try:
+            importlib.import_module(_module.name)
+        except ImportError:  # dead modules (whoosh.automata.nfa, filedb.gae): Whoosh never loads them
+            pass
+
+__all__ = [
+    "analysis",
+    "collectors",
+    "columns",
+    "dateparse",
+    "fields",
+    "highlight",
+    "index",
+    "porter",
+    "qparser",
+    "query",
+    "scoring",
+    "searching",
+    "snowball_russian",
+    "sorting",
+    "spelling",
+    "stopwords",
+    "writing",
+]

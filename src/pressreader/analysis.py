@@ -1,0 +1,90 @@
+"""Text analysis shared by the index and the theme classifier.
+
+One analyzer turns text into index terms: words, lowercased, stop words out,
+then stemmed by the script of each word (Cyrillic words by the Russian Snowball
+stemmer, Latin words by Porter).  Theme lexicon terms go through the very same
+analyzer, so "nuclear power plants" in a release matches the lexicon phrase
+"nuclear power plant", and a query for "министра" finds "министром".
+
+(The architecture note lets ``themes`` import only ``model``; the classifier
+must stem exactly as the index does, so both import this leaf module.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from pressreader._whoosh import analysis, porter, snowball_russian, stopwords
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_RUSSIAN = snowball_russian.RussianStemmer()
+
+#: Words: letters and digits, with inner apostrophes, dots or hyphens kept out.
+TOKEN_PATTERN = r"\w+"
+
+STOP_WORDS = frozenset(stopwords.stoplists["en"]) | frozenset(stopwords.stoplists["ru"])
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The index term for one lowercased word."""
+    if _CYRILLIC.search(word):
+        return _RUSSIAN.stem(word.replace("ё", "е"))
+    if word.isascii() and word.isalpha():
+        return porter.stem(word)
+    return word
+
+
+class ScriptStemFilter(analysis.Filter):
+    """Stems each token with the stemmer for its script (Russian or English)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens: Iterable[analysis.Token]) -> Iterator[analysis.Token]:
+        for token in tokens:
+            if not token.stopped:
+                token.text = stem(token.text)
+            yield token
+
+
+def make_analyzer() -> analysis.Analyzer:
+    return (
+        analysis.RegexTokenizer(TOKEN_PATTERN)
+        | analysis.LowercaseFilter()
+        | analysis.StopFilter(stoplist=STOP_WORDS, minsize=1)
+        | ScriptStemFilter()
+    )
+
+
+ANALYZER = make_analyzer()
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of ``text``, in order (stop words dropped)."""
+    return [token.text for token in ANALYZER(text)]
+
+
+def term_spans(text: str) -> list[tuple[str, int, int]]:
+    """Each index term of ``text`` with the character span of the word it came from."""
+    return [(token.text, token.startchar, token.endchar) for token in ANALYZER(text, chars=True)]
+
+
+def find_terms(text: str, wanted: frozenset[str] | set[str]) -> list[tuple[int, int]]:
+    """Character spans of the words in ``text`` whose index term is in ``wanted``."""
+    if not wanted or not text:
+        return []
+    return [(start, end) for term, start, end in term_spans(text) if term in wanted]
+
+
+_WORD = re.compile(TOKEN_PATTERN)
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` as the tokenizer sees them, before stop words and stemming."""
+    return _WORD.findall(text)

@@ -1,0 +1,462 @@
+"""The command line: ``pressreader [PATH ...]`` opens the reader; subcommands script the library.
+
+Exit codes: 0 success, 1 some input was rejected or the command failed, 2 usage errors.
+Every text that came from a release is printed as plain text (Rich ``Text`` or
+JSON), never as markup.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, NoReturn
+
+from rich.console import Console
+from rich.text import Text
+
+from pressreader import __version__, config
+from pressreader.ingest import RejectedInput, read_file, read_text
+from pressreader.library import Library, LibraryError
+from pressreader.model import Article, FileReport, ImportReport
+from pressreader.themes import Lexicon, LexiconError, load_lexicon
+
+COMMANDS = ("import", "search", "show", "classify", "themes", "stats")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A failure to report in one line (exit 1)."""
+
+
+# ------------------------------------------------------------------ parsers
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--index",
+        metavar="DIR",
+        help="the library folder (default: $PRESSREADER_INDEX, else ./index if it is a "
+        "pressreader library, else your user data folder)",
+    )
+
+
+def _open_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pressreader",
+        description="An offline, keyboard-first terminal reader for press releases. "
+        "Imports PATHs (files or folders) into the library, then opens the reader.",
+        epilog="commands: "
+        + ", ".join(COMMANDS)
+        + " (pressreader COMMAND --help for each). Example: pressreader search 'theme:energy uranium'",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders of releases to import first")
+    _common(parser)
+    parser.add_argument(
+        "--sample",
+        action="store_true",
+        help="open the bundled sample library (kept apart from your own library unless --index is given)",
+    )
+    parser.add_argument("--query", "-q", default="", help="start with this query")
+    parser.add_argument("--version", action="version", version=f"pressreader {__version__}")
+    return parser
+
+
+def _command_parser(command: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"pressreader {command}")
+    _common(parser)
+    if command == "import":
+        parser.description = "Import files and folders into the library and report each file's outcome."
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+    elif command == "search":
+        parser.description = "Search the library; one result a line (JSON lines with --json)."
+        parser.add_argument("query", metavar="QUERY", help='e.g. uranium, "nuclear power", theme:energy date:2024')
+        parser.add_argument("--limit", type=_positive, default=20, metavar="N", help="at most N results (20)")
+        parser.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    elif command == "show":
+        parser.description = "Show one article with the themes of each paragraph."
+        parser.add_argument("id", metavar="ID", help="an article id (a unique prefix will do)")
+    elif command == "classify":
+        parser.description = "Classify the paragraphs of a document without touching the library."
+        parser.add_argument("path", metavar="PATH|-", help="a file, or - to read standard input")
+    elif command == "themes":
+        parser.description = "List the themes of the lexicon, and where to edit them."
+    elif command == "stats":
+        parser.description = "Describe the library: articles, sources, dates, themes, size."
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def _find_command(argv: Sequence[str]) -> str | None:
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+            continue
+        if token == "--index":
+            skip = True
+            continue
+        if token == "--":
+            return None
+        if token.startswith("-"):
+            continue
+        return token if token in COMMANDS else None
+    return None
+
+
+# --------------------------------------------------------------------- main
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        command = _find_command(args_list)
+        if command is None:
+            return _open(_open_parser().parse_args(args_list), err)
+        rest = list(args_list)
+        rest.remove(command)
+        args = _command_parser(command).parse_args(rest)
+        handler = {
+            "import": _import,
+            "search": _search,
+            "show": _show,
+            "classify": _classify,
+            "themes": _themes,
+            "stats": _stats,
+        }[command]
+        return handler(args, out, err)
+    except (CommandError, LibraryError, LexiconError) as error:
+        err.print(Text(f"pressreader: {error}"))
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        err.print(Text("pressreader: interrupted"))
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`): not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as error:  # a bug: say so briefly, keep the trace
+        log = _write_crash_log()
+        err.print(Text(f"pressreader: unexpected error: {error!r}\nThe full trace is in {log}"))
+        return EXIT_FAILED
+
+
+def _write_crash_log() -> str:
+    import platformdirs
+
+    folder = Path(os.environ.get("PRESSREADER_LOG_DIR") or platformdirs.user_log_dir("pressreader", appauthor=False))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "crash.log"
+        path.write_text(traceback.format_exc(), encoding="utf-8")
+        return str(path)
+    except OSError:
+        sys.stderr.write(traceback.format_exc())
+        return "the output above"
+
+
+def _lexicon() -> Lexicon:
+    return load_lexicon(config.themes_path())
+
+
+def _library(args: argparse.Namespace) -> Library:
+    return Library.open(config.library_path(args.index), lexicon=_lexicon())
+
+
+def sample_path() -> Path:
+    """The bundled sample releases: inside the installed package, or the checkout's sample_data/."""
+    packaged = Path(str(resources.files("pressreader").joinpath("sample_data")))
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "sample_data"
+    if checkout.is_dir():
+        return checkout
+    raise CommandError("the sample releases are not installed with this copy of pressreader")
+
+
+# ----------------------------------------------------------------- commands
+def _open(args: argparse.Namespace, err: Console) -> int:
+    paths = [Path(p) for p in args.paths]
+    index = args.index
+    if args.sample:
+        paths.insert(0, sample_path())
+        if index is None:
+            import platformdirs
+
+            index = Path(platformdirs.user_data_dir("pressreader", appauthor=False)) / "sample-library"
+    library = Library.open(config.library_path(index), lexicon=_lexicon())
+    status = EXIT_OK
+    try:
+        if paths:
+            report = _run_import(library, paths, err)
+            _print_report(report, err, quiet_unchanged=True)
+            if report.rejected:
+                status = EXIT_FAILED
+        from pressreader.ui.app import make_app  # the core never imports Textual
+
+        make_app(library, query=args.query).run()
+    finally:
+        library.close()
+    return status
+
+
+def _run_import(library: Library, paths: list[Path], err: Console) -> ImportReport:
+    if not err.is_terminal:
+        return library.import_paths(paths)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("Importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("import", total=None)
+
+        def update(done: int, total: int, _path: str) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return library.import_paths(paths, progress=update)
+
+
+def _print_report(report: ImportReport, console: Console, *, quiet_unchanged: bool = False) -> None:
+    for item in report.files:
+        if item.status == "unchanged" and quiet_unchanged:
+            continue
+        if item.status in ("added", "updated", "duplicate", "rejected", "removed"):
+            console.print(_report_line(item))
+    counts = report.counts
+    summary = ", ".join(f"{counts[key]} {key}" for key in counts)
+    console.print(Text(f"{len(report.files)} file(s): {summary}"))
+
+
+def _report_line(item: FileReport) -> Text:
+    line = Text(f"{item.status:<9} ", style="bold red" if item.status == "rejected" else "")
+    line.append(item.path)
+    if item.reason:
+        line.append(f": {item.reason}")
+    elif item.articles > 1:
+        line.append(f" ({item.articles} articles)")
+    return line
+
+
+def _import(args: argparse.Namespace, out: Console, err: Console) -> int:
+    with _library(args) as library:
+        paths = [Path(p) for p in args.paths]
+        report = library.import_paths(paths) if args.json else _run_import(library, paths, err)
+    if args.json:
+        payload: dict[str, Any] = dict(report.counts)
+        payload["files"] = [
+            {"path": f.path, "status": f.status, "reason": f.reason, "articles": f.articles}
+            for f in report.files
+        ]
+        _print_json(payload)
+    else:
+        _print_report(report, out)
+    return EXIT_FAILED if report.rejected else EXIT_OK
+
+
+def _search(args: argparse.Namespace, out: Console, err: Console) -> int:
+    with _library(args) as library:
+        result = library.search(args.query, sort=args.sort, limit=args.limit)
+    if result.error:
+        err.print(Text(f"pressreader: bad query: {result.error}"))
+        return EXIT_USAGE
+    for hit in result.hits:
+        if args.json:
+            _print_json(
+                {
+                    "id": hit.id,
+                    "title": hit.title,
+                    "date": hit.date,
+                    "source": hit.source,
+                    "score": hit.score,
+                    "themes": list(hit.themes),
+                    "snippet": hit.snippet,
+                }
+            )
+        else:
+            line = Text(f"{hit.date or '----------'}  ", style="dim")
+            line.append(hit.source, style="cyan")
+            line.append("  ")
+            line.append(hit.title, style="bold")
+            if hit.themes:
+                line.append(f"  [{', '.join(hit.themes)}]", style="dim")
+            line.append(f"  {hit.id}", style="dim")
+            out.print(line)
+            snippet = Text("    " + hit.snippet)
+            for start, end in hit.snippet_spans:
+                snippet.stylize("bold underline", start + 4, end + 4)
+            out.print(snippet)
+    if not args.json:
+        shown = len(result.hits)
+        more = f" (showing {shown}; --limit N for more)" if result.total > shown else ""
+        err.print(Text(f"{result.total} match(es){more}", style="dim"))
+    if not result.hits and not args.json:
+        err.print(Text("No matches. Try fewer words, other spellings, or drop filters (theme:, source:, date:)."))
+    return EXIT_OK
+
+
+def _article_json(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "date": article.date,
+        "source": article.source,
+        "url": article.url,
+        "lang": article.lang,
+        "tags": list(article.tags),
+        "paragraphs": [
+            {
+                "text": p.text,
+                "themes": [{"id": h.theme, "score": h.score, "terms": list(h.terms)} for h in p.themes],
+            }
+            for p in article.paragraphs
+        ],
+    }
+
+
+def _print_article(article: Article, lexicon: Lexicon, out: Console) -> None:
+    out.print(Text(article.title or "(untitled)", style="bold"))
+    meta = " · ".join(part for part in (article.date, article.source, article.lang) if part)
+    out.print(Text(meta, style="dim"))
+    if article.url:
+        out.print(Text(article.url, style="dim"))
+    if article.id:
+        out.print(Text(f"id {article.id}", style="dim"))
+    for paragraph in article.paragraphs:
+        out.print()
+        labels = [lexicon.themes[h.theme].label if h.theme in lexicon.themes else h.theme for h in paragraph.themes]
+        if labels:
+            color = lexicon.themes.get(paragraph.primary or "")
+            out.print(Text(f"[{' · '.join(labels)}]", style=f"bold {color.color}" if color else "bold"))
+        out.print(Text(paragraph.text))
+
+
+def _show(args: argparse.Namespace, out: Console, err: Console) -> int:
+    with _library(args) as library:
+        ids = library.resolve(args.id)
+        if not ids:
+            raise CommandError(f"no article with id {args.id!r} in {library.path}")
+        if len(ids) > 1:
+            raise CommandError(f"{args.id!r} matches several articles ({', '.join(ids)}); give more of the id")
+        article = library.get(ids[0])
+        lexicon = library.lexicon
+    assert article is not None
+    if args.json:
+        _print_json(_article_json(article))
+    else:
+        _print_article(article, lexicon, out)
+    return EXIT_OK
+
+
+def _classify(args: argparse.Namespace, out: Console, err: Console) -> int:
+    lexicon = _lexicon()
+    try:
+        if args.path == "-":
+            data = sys.stdin.buffer.read()
+            from pressreader.ingest.decode import decode
+
+            articles = read_text(decode(data), path="-")
+        else:
+            path = Path(args.path)
+            if not path.is_file():
+                raise CommandError(f"{args.path}: no such file")
+            articles = read_file(path)
+    except RejectedInput as error:
+        raise CommandError(f"{args.path}: {error.reason}") from None
+    for article in articles:
+        classified = lexicon.classify_article(article)
+        if args.json:
+            _print_json(_article_json(classified))
+        else:
+            _print_article(classified, lexicon, out)
+    return EXIT_OK
+
+
+def _themes(args: argparse.Namespace, out: Console, err: Console) -> int:
+    lexicon = _lexicon()
+    user_file = config.themes_path()
+    if args.json:
+        _print_json(
+            {
+                "themes": [
+                    {
+                        "id": t.id,
+                        "label": t.label,
+                        "color": t.color,
+                        "description": t.description,
+                        "terms": len(lexicon.spec.themes[t.id].terms),
+                    }
+                    for t in lexicon.themes.values()
+                ],
+                "default_file": str(lexicon.spec.sources[0]),
+                "user_file": str(user_file),
+                "user_file_exists": user_file.is_file(),
+            }
+        )
+        return EXIT_OK
+    for theme in lexicon.themes.values():
+        line = Text("██ ", style=theme.color)
+        line.append(f"{theme.id:<13}", style="bold")
+        line.append(f"{theme.label:<14}")
+        line.append(f"{len(lexicon.spec.themes[theme.id].terms):>4} terms  ", style="dim")
+        line.append(theme.description, style="dim")
+        out.print(line)
+    out.print()
+    out.print(Text(f"Default lexicon: {lexicon.spec.sources[0]}"))
+    state = "in use" if user_file.is_file() else "absent; create it to add themes or change terms"
+    out.print(Text(f"Your theme file: {user_file} ({state})"))
+    return EXIT_OK
+
+
+def _stats(args: argparse.Namespace, out: Console, err: Console) -> int:
+    with _library(args) as library:
+        stats = library.stats()
+    if args.json:
+        _print_json(
+            {
+                "articles": stats.articles,
+                "sources": stats.sources,
+                "oldest": stats.oldest,
+                "newest": stats.newest,
+                "themes": stats.themes,
+                "index_bytes": stats.index_bytes,
+                "path": stats.path,
+            }
+        )
+        return EXIT_OK
+    out.print(Text(f"Library {stats.path}"))
+    out.print(Text(f"{stats.articles} articles, {len(stats.sources)} sources, "
+                   f"{stats.oldest or '?'} to {stats.newest or '?'}, {stats.index_bytes / 1e6:.1f} MB"))
+    out.print(Text("\nSources", style="bold"))
+    for source, count in stats.sources.items():
+        out.print(Text(f"{count:>7}  {source or '(unknown)'}"))
+    out.print(Text("\nThemes", style="bold"))
+    for theme, count in stats.themes.items():
+        out.print(Text(f"{count:>7}  {theme}"))
+    return EXIT_OK
+
+
+def _print_json(payload: object) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+
+
+def run() -> NoReturn:
+    """Console-script entry point."""
+    sys.exit(main())

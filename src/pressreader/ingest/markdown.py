@@ -1,0 +1,116 @@
+"""Markdown with YAML front matter (title, date, source, url, lang, tags).
+
+The body is parsed with markdown-it (Rich's own Markdown parser) and flattened
+to plain paragraphs: emphasis markers dropped, links reduced to their text,
+list items kept as bullet lines, headings as paragraphs of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from pressreader.ingest.errors import RejectedInput
+from pressreader.ingest.normalise import Draft, clean_paragraph, parse_date
+
+NAME = "markdown"
+SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)(?:\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+
+def sniff(text: str, suffix: str) -> bool:
+    return suffix in SUFFIXES or bool(_FRONT_MATTER.match(text))
+
+
+def parse(text: str) -> list[Draft]:
+    meta: dict[str, Any] = {}
+    match = _FRONT_MATTER.match(text)
+    if match:
+        try:
+            loaded = yaml.safe_load(match.group(1))
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f" at line {mark.line + 2}" if mark is not None else ""
+            raise RejectedInput(f"front matter is not valid YAML{where}") from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise RejectedInput("front matter is not a mapping of keys to values")
+        meta = loaded or {}
+        text = text[match.end() :]
+    paragraphs = markdown_paragraphs(text)
+    title = _text(meta.get("title"))
+    if not title and paragraphs and paragraphs[0].startswith("# "):
+        title = paragraphs.pop(0)[2:]
+    paragraphs = [p[2:] if p.startswith("# ") else p for p in paragraphs]
+    tags = meta.get("tags") or []
+    if isinstance(tags, str):
+        tags = [tag.strip() for tag in tags.split(",")]
+    return [
+        Draft(
+            paragraphs=paragraphs,
+            title=title,
+            date=parse_date(meta.get("date") or meta.get("published") or ""),
+            source=_text(meta.get("source") or meta.get("publisher")),
+            url=_text(meta.get("url") or meta.get("link")),
+            lang=_text(meta.get("lang") or meta.get("language")),
+            tags=[_text(tag) for tag in tags if tag is not None] if isinstance(tags, list) else [],
+        )
+    ]
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def markdown_paragraphs(text: str) -> list[str]:
+    """Plain-text paragraphs of a Markdown document."""
+    paragraphs: list[str] = []
+    bullets: list[str] = []
+    list_depth = 0
+    ordered_counters: list[int] = []
+    heading = False
+    for token in _MARKDOWN.parse(text):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+            ordered_counters.append(0 if token.type == "ordered_list_open" else -1)
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+            ordered_counters.pop()
+            if list_depth == 0 and bullets:
+                paragraphs.append("\n".join(bullets))
+                bullets = []
+        elif token.type == "list_item_open" and ordered_counters and ordered_counters[-1] >= 0:
+            ordered_counters[-1] += 1
+        elif token.type == "heading_open":
+            heading = token.tag == "h1"
+        elif token.type in ("inline", "code_block", "fence"):
+            content = _inline_text(token) if token.type == "inline" else token.content
+            content = clean_paragraph(content)
+            if not content:
+                continue
+            if list_depth:
+                number = ordered_counters[-1]
+                marker = f"{number}." if number > 0 else "•"
+                bullets.append(f"{'  ' * (list_depth - 1)}{marker} {content}")
+            else:
+                paragraphs.append(f"# {content}" if heading else content)
+            heading = False
+    if bullets:
+        paragraphs.append("\n".join(bullets))
+    return paragraphs
+
+
+def _inline_text(token: Token) -> str:
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content or "")
+    return "".join(parts)

@@ -1,0 +1,247 @@
+"""The catalog: a small SQLite file beside the Whoosh index.
+
+It records every imported file (path, size, mtime, outcome) so that an
+unchanged file costs a stat, and every article whole (paragraphs and their
+stored themes as JSON) so that reading costs no parsing and no classification.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pressreader.model import Article, Paragraph, ThemeHit
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    mtime_ns INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    date TEXT NOT NULL,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    themes TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
+CREATE INDEX IF NOT EXISTS articles_fingerprint ON articles(fingerprint);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    path: str
+    mtime_ns: int
+    size: int
+    status: str
+    reason: str
+
+
+def article_to_json(article: Article) -> str:
+    return json.dumps(
+        {
+            "title": article.title,
+            "date": article.date,
+            "source": article.source,
+            "url": article.url,
+            "lang": article.lang,
+            "tags": list(article.tags),
+            "path": article.path,
+            "paragraphs": [
+                [p.text, [[h.theme, h.score, list(h.terms)] for h in p.themes]]
+                for p in article.paragraphs
+            ],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def article_from_json(article_id: str, data: str) -> Article:
+    raw = json.loads(data)
+    return Article(
+        id=article_id,
+        title=raw["title"],
+        date=raw["date"],
+        source=raw["source"],
+        url=raw["url"],
+        lang=raw["lang"],
+        tags=tuple(raw["tags"]),
+        path=raw["path"],
+        paragraphs=tuple(
+            Paragraph(text, tuple(ThemeHit(t, s, tuple(terms)) for t, s, terms in themes))
+            for text, themes in raw["paragraphs"]
+        ),
+    )
+
+
+class Catalog:
+    """Thread-safe access to the catalog database (one connection, one lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+
+    # meta
+    def get_meta(self, key: str, default: str = "") -> str:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    @staticmethod
+    def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # files
+    def file(self, path: str) -> FileRecord | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT path, mtime_ns, size, status, reason FROM files WHERE path = ?", (path,)
+            ).fetchone()
+        return FileRecord(*row) if row else None
+
+    def files_under(self, folder: str) -> list[str]:
+        prefix = folder.rstrip("/\\") + "/"
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT path FROM files WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    @staticmethod
+    def put_file(db: sqlite3.Connection, record: FileRecord) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO files (path, mtime_ns, size, status, reason) VALUES (?, ?, ?, ?, ?)",
+            (record.path, record.mtime_ns, record.size, record.status, record.reason),
+        )
+
+    @staticmethod
+    def delete_file(db: sqlite3.Connection, path: str) -> None:
+        db.execute("DELETE FROM files WHERE path = ?", (path,))
+
+    # articles
+    def ids_for_path(self, path: str) -> list[str]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id FROM articles WHERE path = ? ORDER BY position", (path,)
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def owner(self, article_id: str, fingerprint: str) -> tuple[str, str] | None:
+        """(id, path) of an article already in the library with this id or this text."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, path FROM articles WHERE id = ? OR fingerprint = ? LIMIT 1",
+                (article_id, fingerprint),
+            ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    @staticmethod
+    def put_article(db: sqlite3.Connection, article: Article, position: int, fingerprint: str) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO articles (id, path, position, date, source, title, themes, fingerprint, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id,
+                article.path,
+                position,
+                article.date,
+                article.source,
+                article.title,
+                " ".join(article.themes),
+                fingerprint,
+                article_to_json(article),
+            ),
+        )
+
+    @staticmethod
+    def delete_articles(db: sqlite3.Connection, ids: Iterable[str]) -> None:
+        db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
+
+    def get(self, article_id: str) -> Article | None:
+        with self._lock:
+            row = self._db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return article_from_json(article_id, row[0]) if row else None
+
+    def get_many(self, ids: list[str]) -> dict[str, Article]:
+        found: dict[str, Article] = {}
+        with self._lock:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for article_id, data in self._db.execute(
+                    f"SELECT id, data FROM articles WHERE id IN ({marks})", chunk
+                ):
+                    found[article_id] = article_from_json(article_id, data)
+        return found
+
+    def resolve_prefix(self, prefix: str) -> list[str]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id FROM articles WHERE substr(id, 1, ?) = ? LIMIT 5", (len(prefix), prefix)
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def all_articles(self) -> Iterator[tuple[Article, int, str]]:
+        """Every article with its position in its file and its text fingerprint."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, data, position, fingerprint FROM articles ORDER BY path, position"
+            ).fetchall()
+        for article_id, data, position, fingerprint in rows:
+            yield article_from_json(article_id, data), position, fingerprint
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def summary(self) -> tuple[dict[str, int], str, str, dict[str, int]]:
+        """(articles per source, oldest date, newest date, articles per theme)."""
+        with self._lock:
+            sources = dict(
+                self._db.execute(
+                    "SELECT source, count(*) FROM articles GROUP BY source ORDER BY count(*) DESC, source"
+                ).fetchall()
+            )
+            oldest, newest = self._db.execute(
+                "SELECT min(date), max(date) FROM articles WHERE date != ''"
+            ).fetchone()
+            themes: dict[str, int] = {}
+            for (names,) in self._db.execute("SELECT themes FROM articles"):
+                for name in names.split():
+                    themes[name] = themes.get(name, 0) + 1
+        return sources, oldest or "", newest or "", themes

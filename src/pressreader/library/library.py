@@ -1,0 +1,286 @@
+"""A pressreader library: a folder holding a Whoosh index and a SQLite catalog.
+
+Import runs in one writer (Whoosh's lock); searches share one searcher, kept
+open and refreshed whenever the index changed on disk (by this process or by
+another one), under a lock, so any thread may call :meth:`Library.search`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from pressreader import ingest
+from pressreader._whoosh import index as whoosh_index
+from pressreader._whoosh import query as wq
+from pressreader.config import MARKER
+from pressreader.ingest.normalise import text_fingerprint
+from pressreader.library.catalog import Catalog, FileRecord
+from pressreader.library.query import QueryError, QueryParser, highlight_terms
+from pressreader.library.schema import SCHEMA_VERSION, build_schema, document
+from pressreader.library.snippets import snippet
+from pressreader.model import (
+    Article,
+    FileReport,
+    Hit,
+    ImportReport,
+    LibraryStats,
+    SearchResult,
+    SortOrder,
+)
+from pressreader.themes import Lexicon, load_lexicon
+
+#: progress(files done, files in all, path being read)
+Progress = Callable[[int, int, str], None]
+INDEX_NAME = "articles"
+
+
+class LibraryError(Exception):
+    """A library that cannot be opened or written; the message names the folder."""
+
+
+class Library:
+    def __init__(self, path: Path, lexicon: Lexicon) -> None:
+        self.path = path
+        self.lexicon = lexicon
+        self._lock = threading.RLock()
+        self._catalog = Catalog(path / "catalog.sqlite3")
+        whoosh_dir = path / "whoosh"
+        self._schema = build_schema()
+        if whoosh_index.exists_in(str(whoosh_dir), INDEX_NAME):
+            self._index = whoosh_index.open_dir(str(whoosh_dir), indexname=INDEX_NAME)
+        else:
+            whoosh_dir.mkdir(exist_ok=True)
+            self._index = whoosh_index.create_in(str(whoosh_dir), self._schema, indexname=INDEX_NAME)
+        self._searcher = self._index.searcher()
+        self._parser = QueryParser(self._index.schema, lexicon.themes)
+
+    # ----------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, path: Path, *, lexicon: Lexicon | None = None) -> Library:
+        """Open the library in ``path``, creating it (and the folder) if needed."""
+        path = Path(path).expanduser()
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            marker = path / MARKER
+            if not marker.exists():
+                marker.write_text(json.dumps({"schema": SCHEMA_VERSION}) + "\n", encoding="utf-8")
+            return cls(path, lexicon or load_lexicon())
+        except OSError as error:
+            raise LibraryError(f"cannot open the library in {path}: {error.strerror or error}") from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._searcher.close()
+            self._catalog.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- reading
+    def count(self) -> int:
+        return self._catalog.count()
+
+    def get(self, article_id: str) -> Article | None:
+        return self._catalog.get(article_id)
+
+    def resolve(self, id_or_prefix: str) -> list[str]:
+        """Article ids starting with ``id_or_prefix`` (at most 5)."""
+        return self._catalog.resolve_prefix(id_or_prefix.strip().lower())
+
+    def stats(self) -> LibraryStats:
+        sources, oldest, newest, themes = self._catalog.summary()
+        ordered = {tid: themes.get(tid, 0) for tid in self.lexicon.themes}
+        size = sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
+        return LibraryStats(
+            articles=self.count(),
+            sources=sources,
+            oldest=oldest,
+            newest=newest,
+            themes=ordered,
+            index_bytes=size,
+            path=str(self.path),
+        )
+
+    def search(self, text: str, *, sort: SortOrder = "relevance", limit: int | None = 500) -> SearchResult:
+        """Run a query; never raises for a bad query (``error`` says what is wrong)."""
+        try:
+            query = self._parser.parse(text)
+        except QueryError as error:
+            return SearchResult(query=text, sort=sort, error=str(error))
+        with self._lock:
+            searcher = self._fresh_searcher()
+            terms = highlight_terms(query, searcher.reader())
+            # A blank query, or one of filters only (theme:energy), has no relevance
+            # to rank by: newest first is what the reader wants then.
+            by_date = sort == "date" or not terms
+            results = searcher.search(
+                query if query is not None else wq.Every(),
+                limit=limit,
+                sortedby="date" if by_date else None,
+                reverse=by_date,
+            )
+            stored = [(hit["id"], 0.0 if by_date else hit.score, hit.fields()) for hit in results]
+            total = len(results)
+        articles = self._catalog.get_many([article_id for article_id, _, _ in stored])
+        hits = []
+        for article_id, score, fields in stored:
+            article = articles.get(article_id)
+            if article is None:  # indexed but not in the catalog: an import died between the two
+                continue
+            text_, spans = snippet(article, terms)
+            hits.append(
+                Hit(
+                    id=article_id,
+                    title=article.title,
+                    date=article.date,
+                    source=article.source,
+                    score=round(float(score), 3),
+                    themes=tuple(fields.get("theme", "").split()),
+                    snippet=text_,
+                    snippet_spans=spans,
+                )
+            )
+        return SearchResult(query=text, sort=sort, hits=tuple(hits), total=total, terms=terms)
+
+    def _fresh_searcher(self):  # type: ignore[no-untyped-def]
+        if not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    # ---------------------------------------------------------------- writing
+    def import_paths(self, paths: Iterable[Path], progress: Progress | None = None) -> ImportReport:
+        """Import files and folders; every file gets a :class:`FileReport`."""
+        report = ImportReport()
+        files, missing, folders = self._expand(paths)
+        for path in missing:
+            report.files.append(FileReport(str(path), "rejected", "no such file or folder"))
+        reclassify = self._catalog.get_meta("lexicon") != self.lexicon.fingerprint
+        try:
+            writer = self._index.writer(timeout=5.0)
+        except Exception as error:  # whoosh.index.LockError, OSError
+            raise LibraryError(
+                f"cannot write to the library in {self.path}: another import holds it ({error})"
+            ) from None
+        try:
+            with self._catalog.transaction() as db:
+                if reclassify:
+                    self._reclassify(writer, db)
+                seen: dict[str, str] = {}
+                for done, path in enumerate(files, start=1):
+                    if progress:
+                        progress(done - 1, len(files), str(path))
+                    report.files.append(self._import_file(path, writer, db, seen))
+                for folder in folders:
+                    for gone in self._catalog.files_under(str(folder)):
+                        if not os.path.exists(gone):
+                            ids = self._catalog.ids_for_path(gone)
+                            for article_id in ids:
+                                writer.delete_by_term("id", article_id)
+                            Catalog.delete_articles(db, ids)
+                            Catalog.delete_file(db, gone)
+                            report.files.append(FileReport(gone, "removed", "file no longer exists", len(ids)))
+                writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        if progress:
+            progress(len(files), len(files), "")
+        with self._lock:
+            self._searcher = self._searcher.refresh()
+        return report
+
+    def _expand(self, paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Path]]:
+        files: list[Path] = []
+        missing: list[Path] = []
+        folders: list[Path] = []
+        library = self.path.resolve()
+        for raw in paths:
+            path = Path(raw).expanduser()
+            if path.is_dir():
+                resolved = path.resolve()
+                folders.append(resolved)
+                for root, dirs, names in os.walk(resolved):
+                    dirs[:] = sorted(
+                        d for d in dirs if not d.startswith(".") and Path(root, d).resolve() != library
+                    )
+                    for name in sorted(names):
+                        candidate = Path(root, name)
+                        if not name.startswith(".") and candidate.suffix.lower() in ingest.SUFFIXES:
+                            files.append(candidate)
+            elif path.exists():
+                files.append(path.resolve())
+            else:
+                missing.append(path)
+        unique = list(dict.fromkeys(files))
+        return unique, missing, folders
+
+    def _import_file(self, path: Path, writer, db, seen: dict[str, str]) -> FileReport:  # type: ignore[no-untyped-def]
+        key = str(path)
+        try:
+            stat = path.stat()
+        except OSError as error:
+            return FileReport(key, "rejected", f"cannot read: {error.strerror or error}")
+        previous = self._catalog.file(key)
+        if previous and previous.mtime_ns == stat.st_mtime_ns and previous.size == stat.st_size:
+            if previous.status == "rejected":
+                return FileReport(key, "rejected", previous.reason)
+            return FileReport(key, "unchanged", "", len(self._catalog.ids_for_path(key)))
+        try:
+            articles = ingest.read_file(path)
+        except ingest.RejectedInput as error:
+            # Nothing in the library changes: articles from an earlier, good
+            # version of this file stay until the file is readable again.
+            Catalog.put_file(db, FileRecord(key, stat.st_mtime_ns, stat.st_size, "rejected", error.reason))
+            return FileReport(key, "rejected", error.reason)
+        old_ids = set(self._catalog.ids_for_path(key))
+        kept, duplicates = [], 0
+        for position, article in enumerate(articles):
+            fingerprint = text_fingerprint([p.text for p in article.paragraphs])
+            owner = self._catalog.owner(article.id, fingerprint)
+            in_batch = seen.get(article.id) or seen.get(fingerprint)
+            if (owner and owner[1] != key) or (in_batch and in_batch != key):
+                duplicates += 1
+                continue
+            seen[article.id] = seen[fingerprint] = key
+            article = self.lexicon.classify_article(replace(article, path=key))
+            kept.append((position, article, fingerprint))
+        new_ids = {article.id for _, article, _ in kept}
+        for stale in old_ids - new_ids:
+            writer.delete_by_term("id", stale)
+        Catalog.delete_articles(db, old_ids - new_ids)
+        for position, article, fingerprint in kept:
+            writer.update_document(**document(article))
+            Catalog.put_article(db, article, position, fingerprint)
+        if not kept:
+            status, reason = "duplicate", "already in the library"
+        elif previous is None or previous.status == "rejected" and not old_ids:
+            status, reason = "added", ""
+        elif new_ids == old_ids and all(self._same(a) for _, a, _ in kept):
+            status, reason = "unchanged", ""
+        else:
+            status, reason = "updated", ""
+        if duplicates and kept:
+            reason = f"{duplicates} duplicate record(s) skipped"
+        Catalog.put_file(db, FileRecord(key, stat.st_mtime_ns, stat.st_size, status, reason))
+        return FileReport(key, status, reason, len(kept))
+
+    def _same(self, article: Article) -> bool:
+        stored = self._catalog.get(article.id)
+        return stored == article
+
+    def _reclassify(self, writer, db) -> None:  # type: ignore[no-untyped-def]
+        """Classify every stored article again after the lexicon changed (no file is re-read)."""
+        for article, position, fingerprint in self._catalog.all_articles():
+            updated = self.lexicon.classify_article(article)
+            if updated != article:
+                writer.update_document(**document(updated))
+                Catalog.put_article(db, updated, position, fingerprint)
+        Catalog.set_meta(db, "lexicon", self.lexicon.fingerprint)

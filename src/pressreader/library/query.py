@@ -1,0 +1,183 @@
+"""Parse a user's query into a Whoosh query, or a short message saying what is wrong.
+
+Whoosh's own language (AND, OR, NOT, "phrases", field:value, wildcards,
+ranges) plus the reader's fields: ``theme:energy``, ``source:"Kazakh MFA"`` or
+``source:kazakh``, ``date:2024``, ``date:2024-06``,
+``date:[2024-01-01 to 2024-06-30]``, ``date:>2024-05``, ``lang:ru``, ``tag:x``.
+Whoosh repairs broken syntax silently (an unclosed parenthesis drops words);
+this module refuses it instead, with a message the user can act on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pressreader import analysis
+from pressreader._whoosh import qparser
+from pressreader._whoosh import query as wq
+from pressreader.library.schema import ALIASES, QUERY_FIELDS
+
+_DATE_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_FIELD_PREFIX = re.compile(r'(?<![\w"\\])([A-Za-z_]\w*):(?=(\S?))')
+_QUOTED = re.compile(r'"[^"]*"')
+_HIGH = "\uffff"
+TEXT_FIELDS = ("title", "body")
+
+
+class QueryError(ValueError):
+    """A query that cannot be run; the message says what to fix."""
+
+
+def _known_fields() -> dict[str, str]:
+    known = {name: name for name in QUERY_FIELDS}
+    for name, aliases in ALIASES.items():
+        known.update({alias: name for alias in aliases})
+    return known
+
+
+class QueryParser:
+    def __init__(self, schema: object, theme_ids: Iterable[str]) -> None:
+        self.theme_ids = tuple(theme_ids)
+        self._known = _known_fields()
+        parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema)
+        parser.add_plugin(qparser.GtLtPlugin())
+        parser.add_plugin(qparser.FieldAliasPlugin(ALIASES))
+        self._parser = parser
+
+    def parse(self, text: str) -> wq.Query | None:
+        """The Whoosh query for ``text``; None for a blank query (everything)."""
+        text = text.strip()
+        if not text:
+            return None
+        self._check_syntax(text)
+        try:
+            parsed = self._parser.parse(text)
+        except Exception as error:  # Whoosh raises assorted errors on odd input
+            raise QueryError(f"cannot parse the query: {error}") from None
+        query = self._rewrite(parsed)
+        if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
+            raise QueryError("the query has no words to search for")
+        return query
+
+    def _check_syntax(self, text: str) -> None:
+        if text.count('"') % 2:
+            raise QueryError('unclosed quote: add the closing " or remove the opening one')
+        bare = _QUOTED.sub('""', text)
+        depth = 0
+        for char in bare:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth < 0:
+                raise QueryError("a ) without its (")
+        if depth:
+            raise QueryError("unclosed parenthesis: add the missing )")
+        if bare.count("[") != bare.count("]") or bare.count("{") != bare.count("}"):
+            raise QueryError("unclosed range: write date:[2024-01-01 to 2024-06-30]")
+        for match in _FIELD_PREFIX.finditer(bare):
+            name, after = match.group(1), match.group(2)
+            if name.lower() not in self._known:
+                fields = ", ".join(f"{f}:" for f in QUERY_FIELDS)
+                raise QueryError(f"unknown field {name}: (fields are {fields})")
+            if not after:
+                raise QueryError(f"{name}: needs a value, e.g. {_example(self._known[name.lower()])}")
+
+    def _rewrite(self, node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.compound.CompoundQuery) or isinstance(node, wq.Not):
+            return node.apply(self._rewrite)
+        field = getattr(node, "fieldname", None)
+        if field == "date":
+            return self._date(node)
+        if field == "theme":
+            for value in _values(node):
+                if value not in self.theme_ids:
+                    raise QueryError(
+                        f"unknown theme {value!r}; themes are {', '.join(self.theme_ids)}"
+                    )
+            return node
+        if field == "source" and isinstance(node, wq.Term):
+            words = analysis.terms(node.text)
+            if not words:
+                return node
+            words_query = wq.And([wq.Term("source_words", w) for w in words])
+            return wq.Or([node, words_query])
+        return node
+
+    def _date(self, node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Term):
+            value = _date_value(node.text)
+            return wq.Term("date", value) if len(value) == 10 else wq.Prefix("date", value)
+        if isinstance(node, wq.TermRange):
+            start = _date_value(node.start) if node.start else None
+            end = _date_value(node.end) if node.end else None
+            # Dates are ISO strings, compared as text: a partial date must cover
+            # its whole year or month at the inclusive end and at an exclusive start.
+            if start and node.startexcl and len(start) < 10:
+                start, startexcl = start + _HIGH, False
+            else:
+                startexcl = node.startexcl
+            if end and not node.endexcl and len(end) < 10:
+                end += _HIGH
+            return wq.TermRange("date", start, end, startexcl, node.endexcl)
+        if isinstance(node, (wq.Prefix, wq.Wildcard)):
+            return node
+        raise QueryError("date: takes a date like 2024, 2024-06, 2024-06-30 or a range [2024-01 to 2024-06]")
+
+
+def _values(node: wq.Query) -> list[str]:
+    if isinstance(node, wq.Term):
+        return [node.text]
+    return [text for _field, text in node.iter_all_terms()] if hasattr(node, "iter_all_terms") else []
+
+
+def _date_value(value: object) -> str:
+    text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
+    if not _DATE_VALUE.match(text) or not _valid_date(text):
+        raise QueryError(
+            f"date:{text} is not a date; write 2024, 2024-06, 2024-06-30 or [2024-01-01 to 2024-06-30]"
+        )
+    return text
+
+
+def _valid_date(text: str) -> bool:
+    import datetime
+
+    parts = [int(part) for part in text.split("-")] + [1, 1]
+    try:
+        datetime.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return True
+
+
+def _example(field: str) -> str:
+    return {
+        "theme": "theme:energy",
+        "source": 'source:"Kazakh MFA"',
+        "date": "date:2024",
+        "lang": "lang:ru",
+        "tag": "tag:energy",
+        "title": "title:uranium",
+        "body": "body:uranium",
+    }.get(field, f"{field}:word")
+
+
+def highlight_terms(query: wq.Query | None, reader: object) -> frozenset[str]:
+    """The index terms of the title and body that the query looks for (not those under NOT),
+    wildcards expanded against the index: what the front ends mark in text."""
+    found: set[str] = set()
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.compound.CompoundQuery):
+            for child in node.children():
+                walk(child)
+            return
+        if getattr(node, "fieldname", None) not in TEXT_FIELDS:
+            return
+        for _field, text in node.existing_terms(reader, expand=True):
+            found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+
+    if query is not None:
+        walk(query)
+    return frozenset(found)

@@ -1,0 +1,51 @@
+"""The one place where the Whoosh schema is defined, and how an article becomes a document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pressreader._whoosh import analysis as whoosh_analysis
+from pressreader._whoosh import fields
+from pressreader.analysis import ANALYZER
+from pressreader.model import Article
+
+#: Bump when the schema or the analyzer changes: a library built by an older
+#: version is then rebuilt from its catalog on open.
+SCHEMA_VERSION = 1
+
+#: Fields a query may name, with their aliases.
+QUERY_FIELDS = ("title", "body", "theme", "source", "date", "lang", "tag")
+ALIASES = {"theme": ["themes"], "lang": ["language"], "tag": ["tags"], "source": ["src"]}
+
+
+def build_schema() -> fields.Schema:
+    exact_lower = whoosh_analysis.IDTokenizer() | whoosh_analysis.LowercaseFilter()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=ANALYZER, field_boost=2.0, stored=True),
+        body=fields.TEXT(analyzer=ANALYZER),
+        date=fields.ID(stored=True, sortable=True),
+        # The whole source name, lowercased: source:"Kazakh MFA" and facets.
+        source=fields.ID(analyzer=exact_lower, sortable=True),
+        # Its words, stemmed: source:kazakh.
+        source_words=fields.TEXT(analyzer=ANALYZER),
+        source_name=fields.STORED(),
+        theme=fields.KEYWORD(stored=True, lowercase=True, scorable=True),
+        lang=fields.ID(stored=True),
+        tag=fields.KEYWORD(lowercase=True, commas=True),
+    )
+
+
+def document(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "date": article.date,
+        "source": article.source,
+        "source_words": article.source,
+        "source_name": article.source,
+        "theme": " ".join(article.themes),
+        "lang": article.lang,
+        "tag": ",".join(article.tags),
+    }

@@ -1,0 +1,180 @@
+"""The theme lexicon: a TOML file of themes, each with a label, a colour and weighted terms.
+
+The default lexicon ships as package data (``default.toml``).  A user file of
+the same shape adds themes or overrides labels, colours and terms (a weight of
+0 removes a term).  Any mistake in a file is reported with the file, the line
+and the key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pressreader.model import Theme
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_THEME_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+class LexiconError(Exception):
+    """A lexicon file that cannot be used; the message names the file, line and key."""
+
+    def __init__(self, path: str, message: str, *, line: int | None = None, key: str = "") -> None:
+        where = f"{path}, line {line}" if line else path
+        keyed = f" (key {key})" if key else ""
+        super().__init__(f"{where}{keyed}: {message}")
+        self.path = path
+        self.line = line
+        self.key = key
+
+
+@dataclass
+class ThemeSpec:
+    id: str
+    label: str
+    color: str
+    description: str = ""
+    terms: dict[str, float] = field(default_factory=dict)
+
+    def as_theme(self) -> Theme:
+        return Theme(self.id, self.label, self.color, self.description)
+
+
+@dataclass
+class LexiconSpec:
+    """The lexicon as written: before compilation into the classifier's tables."""
+
+    themes: dict[str, ThemeSpec]
+    boilerplate: list[str]
+    min_score: float
+    relative: float
+    sources: list[str]
+
+
+def default_path() -> Path:
+    return Path(str(resources.files("pressreader.themes").joinpath("default.toml")))
+
+
+def load_spec(user_path: Path | None = None) -> LexiconSpec:
+    default = default_path()
+    spec = _parse(default, None)
+    if user_path is not None and user_path.is_file():
+        spec = _parse(user_path, spec)
+    return spec
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The first line that mentions ``key`` (bare or quoted), for error messages."""
+    pattern = re.compile(rf'(^|[\s."\[]){re.escape(key)}($|[\s."\]=])')
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.search(line):
+            return number
+    return None
+
+
+def _parse(path: Path, base: LexiconSpec | None) -> LexiconSpec:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LexiconError(name, f"cannot read the file: {error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        raise LexiconError(name, f"not valid TOML: {message}", line=line) from None
+
+    def fail(message: str, key: str) -> LexiconError:
+        return LexiconError(name, message, line=_line_of(text, key.rsplit(".", 1)[-1]), key=key)
+
+    unknown = set(data) - {"settings", "boilerplate", "themes"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise fail("unknown section; expected settings, boilerplate or themes", key)
+
+    if base is None:
+        spec = LexiconSpec(themes={}, boilerplate=[], min_score=2.0, relative=0.3, sources=[name])
+    else:
+        spec = LexiconSpec(
+            themes={
+                k: ThemeSpec(v.id, v.label, v.color, v.description, dict(v.terms))
+                for k, v in base.themes.items()
+            },
+            boilerplate=list(base.boilerplate),
+            min_score=base.min_score,
+            relative=base.relative,
+            sources=[*base.sources, name],
+        )
+
+    settings = data.get("settings", {})
+    if not isinstance(settings, dict):
+        raise fail("must be a table", "settings")
+    for key, value in settings.items():
+        if key not in ("min_score", "relative"):
+            raise fail("unknown setting; expected min_score or relative", f"settings.{key}")
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            raise fail("must be a number >= 0", f"settings.{key}")
+        setattr(spec, key, float(value))
+
+    boilerplate = data.get("boilerplate", {})
+    patterns = boilerplate.get("patterns", []) if isinstance(boilerplate, dict) else None
+    if not isinstance(patterns, list):
+        raise fail("must be a list of regular expressions", "boilerplate.patterns")
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            raise fail("must be a list of strings", "boilerplate.patterns")
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise fail(f"bad regular expression {pattern!r}: {error}", "boilerplate.patterns") from None
+        spec.boilerplate.append(pattern)
+
+    themes = data.get("themes", {})
+    if not isinstance(themes, dict):
+        raise fail("must be a table of themes", "themes")
+    for theme_id, body in themes.items():
+        _merge_theme(spec, theme_id, body, fail)
+    return spec
+
+
+def _merge_theme(spec: LexiconSpec, theme_id: str, body: Any, fail: Any) -> None:
+    key = f"themes.{theme_id}"
+    if not _THEME_ID.match(theme_id):
+        raise fail("theme ids are lowercase letters, digits, - or _", key)
+    if not isinstance(body, dict):
+        raise fail("must be a table", key)
+    existing = spec.themes.get(theme_id)
+    if existing is None:
+        for required in ("label", "color"):
+            if required not in body:
+                raise fail(f"a new theme needs a {required}", f"{key}.{required}")
+        existing = spec.themes[theme_id] = ThemeSpec(theme_id, "", "")
+    for name, value in body.items():
+        if name in ("label", "description"):
+            if not isinstance(value, str) or (name == "label" and not value.strip()):
+                raise fail("must be a non-empty string", f"{key}.{name}")
+            setattr(existing, name, value.strip())
+        elif name == "color":
+            if not isinstance(value, str) or not _COLOR.match(value):
+                raise fail('must be a colour like "#2e86de"', f"{key}.color")
+            existing.color = value.lower()
+        elif name == "terms":
+            if not isinstance(value, dict):
+                raise fail('must be a table of "term" = weight', f"{key}.terms")
+            for term, weight in value.items():
+                if not isinstance(weight, (int, float)) or isinstance(weight, bool):
+                    raise fail("a term's weight must be a number", f"{key}.terms.{term}")
+                if weight == 0:
+                    existing.terms.pop(term, None)
+                else:
+                    existing.terms[term] = float(weight)
+        else:
+            raise fail("unknown key; expected label, color, description or terms", f"{key}.{name}")
