@@ -202,7 +202,7 @@ def _open(args: argparse.Namespace, err: Console) -> int:
     try:
         if paths:
             report = _run_import(library, paths, err)
-            _print_report(report, err, quiet_unchanged=True)
+            _print_report(report, err)
             if report.rejected:
                 status = EXIT_FAILED
         from pressreader.ui.app import make_app  # the core never imports Textual
@@ -234,11 +234,12 @@ def _run_import(library: Library, paths: list[Path], err: Console) -> ImportRepo
         return library.import_paths(paths, progress=update)
 
 
-def _print_report(report: ImportReport, console: Console, *, quiet_unchanged: bool = False) -> None:
+def _print_report(report: ImportReport, console: Console) -> None:
+    """On a terminal: a line for each file that changed or failed, then the summary.
+    Piped: only the problems (rejected files, with reasons) and the summary."""
+    shown = ("added", "updated", "duplicate", "rejected", "removed") if console.is_terminal else ("rejected",)
     for item in report.files:
-        if item.status == "unchanged" and quiet_unchanged:
-            continue
-        if item.status in ("added", "updated", "duplicate", "rejected", "removed"):
+        if item.status in shown:
             console.print(_report_line(item))
     counts = report.counts
     summary = ", ".join(f"{counts[key]} {key}" for key in counts)
