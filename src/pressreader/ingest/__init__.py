@@ -15,7 +15,7 @@ from types import ModuleType
 from pressreader.ingest import markdown, plaintext, seed
 from pressreader.ingest.decode import decode
 from pressreader.ingest.errors import RejectedInput
-from pressreader.ingest.normalise import Draft, normalise
+from pressreader.ingest.normalise import Draft, clean_text, normalise
 from pressreader.model import Article
 
 __all__ = ["FORMATS", "SUFFIXES", "RejectedInput", "read_file", "read_text"]
@@ -41,6 +41,10 @@ def read_file(path: Path) -> list[Article]:
 
 
 def read_text(text: str, *, suffix: str = "", path: str = "") -> list[Article]:
+    # Clean the whole document before any format sees it: newlines unified,
+    # escape sequences and control characters out (a NUL would otherwise
+    # reach YAML or Markdown parsers).
+    text = clean_text(text)
     fmt = next(module for module in FORMATS if module.sniff(text, suffix))
     drafts: list[Draft] = fmt.parse(text)
     return [normalise(draft, path=path) for draft in drafts]

@@ -42,7 +42,7 @@ def parse(text: str) -> list[Draft]:
         meta = loaded or {}
         text = text[match.end() :]
     paragraphs = markdown_paragraphs(text)
-    title = _text(meta.get("title"))
+    title = _inline_markdown(_text(meta.get("title")))
     if not title and paragraphs and paragraphs[0].startswith("# "):
         title = paragraphs.pop(0)[2:]
     paragraphs = [p[2:] if p.startswith("# ") else p for p in paragraphs]
@@ -114,3 +114,11 @@ def _inline_text(token: Token) -> str:
         elif child.type == "image":
             parts.append(child.content or "")
     return "".join(parts)
+
+
+def _inline_markdown(text: str) -> str:
+    """A one-line Markdown string (a title) as plain text: "**New** [route](u)" -> "New route"."""
+    if not text:
+        return ""
+    tokens = [token for token in _MARKDOWN.parseInline(text) if token.type == "inline"]
+    return " ".join(_inline_text(token) for token in tokens).strip() or text

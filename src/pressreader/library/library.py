@@ -173,11 +173,7 @@ class Library:
             with self._catalog.transaction() as db:
                 if reclassify:
                     self._reclassify(writer, db)
-                seen: dict[str, str] = {}
-                for done, path in enumerate(files, start=1):
-                    if progress:
-                        progress(done - 1, len(files), str(path))
-                    report.files.append(self._import_file(path, writer, db, seen))
+                # Removals first, so that a duplicate of a removed file takes its place.
                 for folder in folders:
                     for gone in self._catalog.files_under(str(folder)):
                         if not os.path.exists(gone):
@@ -187,6 +183,11 @@ class Library:
                             Catalog.delete_articles(db, ids)
                             Catalog.delete_file(db, gone)
                             report.files.append(FileReport(gone, "removed", "file no longer exists", len(ids)))
+                seen: dict[str, str] = {}
+                for done, path in enumerate(files, start=1):
+                    if progress:
+                        progress(done - 1, len(files), str(path))
+                    report.files.append(self._import_file(path, writer, db, seen))
                 writer.commit()
         except BaseException:
             writer.cancel()
@@ -229,7 +230,10 @@ class Library:
         except OSError as error:
             return FileReport(key, "rejected", f"cannot read: {error.strerror or error}")
         previous = self._catalog.file(key)
-        if previous and previous.mtime_ns == stat.st_mtime_ns and previous.size == stat.st_size:
+        unchanged = previous and previous.mtime_ns == stat.st_mtime_ns and previous.size == stat.st_size
+        # A duplicate is read again even when unchanged: if the copy it
+        # duplicated has gone, it now holds the release.
+        if unchanged and previous and previous.status != "duplicate":
             if previous.status == "rejected":
                 return FileReport(key, "rejected", previous.reason)
             return FileReport(key, "unchanged", "", len(self._catalog.ids_for_path(key)))
@@ -253,6 +257,7 @@ class Library:
             article = self.lexicon.classify_article(replace(article, path=key))
             kept.append((position, article, fingerprint))
         new_ids = {article.id for _, article, _ in kept}
+        same = new_ids == old_ids and all(self._same(article) for _, article, _ in kept)
         for stale in old_ids - new_ids:
             writer.delete_by_term("id", stale)
         Catalog.delete_articles(db, old_ids - new_ids)
@@ -263,7 +268,7 @@ class Library:
             status, reason = "duplicate", "already in the library"
         elif previous is None or previous.status == "rejected" and not old_ids:
             status, reason = "added", ""
-        elif new_ids == old_ids and all(self._same(a) for _, a, _ in kept):
+        elif same:
             status, reason = "unchanged", ""
         else:
             status, reason = "updated", ""

@@ -69,9 +69,28 @@ def load_spec(user_path: Path | None = None) -> LexiconSpec:
 
 
 def _line_of(text: str, key: str) -> int | None:
-    """The first line that mentions ``key`` (bare or quoted), for error messages."""
-    pattern = re.compile(rf'(^|[\s."\[]){re.escape(key)}($|[\s."\]=])')
-    for number, line in enumerate(text.splitlines(), start=1):
+    """The line of ``key`` (dotted, e.g. ``themes.energy.color``), for error messages.
+
+    Looks for the deepest table header that holds the key (``[themes.energy]``),
+    then for the key's last part below it, before the next header.
+    """
+    lines = text.splitlines()
+    parts = key.split(".")
+    leaf = parts[-1]
+    leaf_pattern = re.compile(rf'^\s*("{re.escape(leaf)}"|{re.escape(leaf)})\s*=|[{{,]\s*"?{re.escape(leaf)}"?\s*=')
+    for depth in range(len(parts) - 1, 0, -1):
+        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(re.escape(p) for p in parts[:depth]) + r"\s*\]")
+        for start, line in enumerate(lines):
+            if header.match(line):
+                for number in range(start + 1, len(lines)):
+                    if lines[number].lstrip().startswith("["):
+                        break
+                    if leaf_pattern.search(lines[number]):
+                        return number + 1
+                if depth == len(parts) - 1:
+                    return start + 1
+    pattern = re.compile(rf'(^|[\s."\[]){re.escape(leaf)}($|[\s."\]=])')
+    for number, line in enumerate(lines, start=1):
         if pattern.search(line):
             return number
     return None
@@ -93,7 +112,7 @@ def _parse(path: Path, base: LexiconSpec | None) -> LexiconSpec:
         raise LexiconError(name, f"not valid TOML: {message}", line=line) from None
 
     def fail(message: str, key: str) -> LexiconError:
-        return LexiconError(name, message, line=_line_of(text, key.rsplit(".", 1)[-1]), key=key)
+        return LexiconError(name, message, line=_line_of(text, key), key=key)
 
     unknown = set(data) - {"settings", "boilerplate", "themes"}
     if unknown:

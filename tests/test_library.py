@@ -1,0 +1,474 @@
+"""The library: incremental import, search with filters, snippets, stored themes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import (
+    JAPAN_GRANT,
+    SAMPLE_DATA,
+    SEED,
+    URANIUM_SHIPMENT,
+    SampleLibrary,
+    copy_files,
+    rewrite,
+)
+from pressreader.ingest import read_file
+from pressreader.library import Library
+from pressreader.model import FileReport, ImportReport, SearchResult
+from pressreader.themes import load_lexicon
+
+
+def _by_name(report: ImportReport) -> dict[str, FileReport]:
+    return {Path(item.path).name: item for item in report.files}
+
+
+def _ids(result: SearchResult) -> set[str]:
+    assert result.error is None, result.error
+    return {hit.id for hit in result.hits}
+
+
+def _dates(result: SearchResult) -> list[str]:
+    assert result.error is None, result.error
+    return [hit.date for hit in result.hits]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Three releases in a folder of their own: the seed and two Markdown files."""
+    return copy_files(tmp_path / "releases", SEED, URANIUM_SHIPMENT, JAPAN_GRANT)
+
+
+@pytest.fixture
+def library(tmp_path: Path):
+    with Library.open(tmp_path / "library") as library:
+        yield library
+
+
+# ------------------------------------------------------------------ importing
+def test_sample_data_imports_completely(sample_library: SampleLibrary) -> None:
+    report = sample_library.report
+    files = sample_library.files
+    assert report.counts == {
+        "added": len(files),
+        "updated": 0,
+        "unchanged": 0,
+        "duplicate": 0,
+        "rejected": 0,
+    }
+    assert sorted(Path(item.path).name for item in report.files) == sorted(f.name for f in files)
+    assert all(item.articles == 1 for item in report.files)
+    assert sample_library.library.count() == len(files) == len(sample_library.articles)
+
+
+def test_reimport_is_all_unchanged(tmp_path: Path, library: Library) -> None:
+    copy = tmp_path / "sample"
+    shutil.copytree(SAMPLE_DATA, copy)
+    first = library.import_paths([copy])
+    again = library.import_paths([copy])
+    assert first.counts["added"] == len(first.files) > 0
+    assert again.counts["unchanged"] == len(again.files) == len(first.files)
+    assert library.count() == len(first.files)
+
+
+def test_changed_file_is_updated_and_its_article_replaced(folder: Path, library: Library) -> None:
+    library.import_paths([folder])
+    old = read_file(folder / SEED.name)[0]
+    assert library.get(old.id) is not None
+    count = library.count()
+
+    seed = folder / SEED.name
+    rewrite(seed, seed.read_text(encoding="utf-8").replace("took place in Seoul", "took place in Busan"))
+    report = library.import_paths([folder])
+
+    item = _by_name(report)[SEED.name]
+    assert item.status == "updated"
+    assert item.articles == 1
+    assert library.count() == count, "the old version must not stay beside the new one"
+    assert library.get(old.id) is None
+    new = read_file(seed)[0]
+    assert library.get(new.id) is not None
+    assert _ids(library.search("Busan")) == {new.id}
+    assert _ids(library.search('"took place in Seoul"')) == set()
+    assert {_by_name(report)[name].status for name in (URANIUM_SHIPMENT.name, JAPAN_GRANT.name)} == {
+        "unchanged"
+    }
+
+
+def test_changed_markdown_with_url_is_reported_updated(folder: Path, library: Library) -> None:
+    library.import_paths([folder])
+    release = folder / URANIUM_SHIPMENT.name
+    rewrite(release, release.read_text(encoding="utf-8").replace("took 37 days", "took 41 days"))
+    report = library.import_paths([folder])
+    assert _ids(library.search('"41 days"')) == {read_file(release)[0].id}  # the text was replaced...
+    assert _by_name(report)[release.name].status == "updated"  # ...so the report must say so
+
+
+def test_touched_but_identical_file_is_unchanged(folder: Path, library: Library) -> None:
+    library.import_paths([folder])
+    seed = folder / SEED.name
+    rewrite(seed, seed.read_text(encoding="utf-8"))
+    report = library.import_paths([folder])
+    assert _by_name(report)[SEED.name].status == "unchanged"
+    assert library.count() == 3
+
+
+def test_removed_file_is_reported_and_its_article_goes(folder: Path, library: Library) -> None:
+    library.import_paths([folder])
+    grant = read_file(JAPAN_GRANT)[0]
+    assert library.get(grant.id) is not None
+    (folder / JAPAN_GRANT.name).unlink()
+
+    report = library.import_paths([folder])
+    item = _by_name(report)[JAPAN_GRANT.name]
+    assert item.status == "removed"
+    assert library.get(grant.id) is None
+    assert grant.id not in _ids(library.search(""))
+    assert library.count() == 2
+
+
+def test_same_release_in_two_files_is_one_article(tmp_path: Path, folder: Path, library: Library) -> None:
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    shutil.copy(SEED, other / "a-copy-of-the-seed.txt")
+    report = library.import_paths([folder, other])
+    items = _by_name(report)
+    assert items[SEED.name].status == "added"
+    assert items["a-copy-of-the-seed.txt"].status == "duplicate"
+    assert items["a-copy-of-the-seed.txt"].reason
+    assert library.count() == 3
+    assert len(library.search("Nurtleu").hits) == 1
+
+    # and the same when the copy comes in a later import
+    again = library.import_paths([other])
+    assert _by_name(again)["a-copy-of-the-seed.txt"].status in ("duplicate", "unchanged")
+    assert library.count() == 3
+
+
+def test_same_url_in_two_files_is_one_article(tmp_path: Path, folder: Path, library: Library) -> None:
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    text = URANIUM_SHIPMENT.read_text(encoding="utf-8").replace("took 37 days", "took about five weeks")
+    (other / "shipment-edited.md").write_text(text, encoding="utf-8")
+    report = library.import_paths([folder, other])
+    assert _by_name(report)["shipment-edited.md"].status == "duplicate"
+    assert library.count() == 3
+
+
+def test_copy_takes_over_when_the_original_is_removed(tmp_path: Path, folder: Path, library: Library) -> None:
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    shutil.copy(SEED, other / "copy.txt")
+    library.import_paths([folder, other])
+    (folder / SEED.name).unlink()
+    library.import_paths([folder, other])
+    library.import_paths([folder, other])
+    assert len(library.search("Nurtleu").hits) == 1
+
+
+def test_rejected_file_among_good_ones(folder: Path, library: Library) -> None:
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    (folder / "broken.md").write_text("---\ntitle: [oops\n---\n\nBody.\n", encoding="utf-8")
+    report = library.import_paths([folder])
+    items = _by_name(report)
+    assert report.counts["added"] == 3
+    assert report.counts["rejected"] == 3
+    assert "empty" in items["empty.txt"].reason.lower()
+    assert "binary" in items["picture.txt"].reason.lower()
+    assert "yaml" in items["broken.md"].reason.lower()
+    assert library.count() == 3
+    # still rejected, with its reason, on the next import
+    assert _by_name(library.import_paths([folder]))["empty.txt"].reason == items["empty.txt"].reason
+
+
+def test_missing_path_is_rejected(tmp_path: Path, library: Library) -> None:
+    report = library.import_paths([tmp_path / "no-such-folder"])
+    assert [item.status for item in report.files] == ["rejected"]
+    assert report.files[0].reason
+
+
+def test_good_file_turned_bad_keeps_its_article(folder: Path, library: Library) -> None:
+    library.import_paths([folder])
+    release = folder / URANIUM_SHIPMENT.name
+    article = read_file(release)[0]
+    release.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+
+    report = library.import_paths([folder])
+    item = _by_name(report)[release.name]
+    assert item.status == "rejected"
+    assert "binary" in item.reason.lower()
+    assert library.get(article.id) is not None
+    assert article.id in _ids(library.search("Saryarka"))
+    assert library.count() == 3
+
+    shutil.copy2(URANIUM_SHIPMENT, release)  # repaired
+    repaired = library.import_paths([folder])
+    assert _by_name(repaired)[release.name].status != "rejected"
+    assert library.count() == 3
+
+
+def test_another_library_instance_sees_new_imports(tmp_path: Path, folder: Path) -> None:
+    path = tmp_path / "shared-library"
+    with Library.open(path) as writer, Library.open(path) as reader:
+        assert reader.search("Nurtleu").hits == ()
+        writer.import_paths([folder])
+        seed = read_file(SEED)[0]
+        assert _ids(reader.search("Nurtleu")) == {seed.id}
+        assert reader.count() == 3
+        assert reader.get(seed.id) is not None
+
+
+# -------------------------------------------------------------- stored themes
+def test_themes_are_stored_at_import(sample_library: SampleLibrary) -> None:
+    lexicon = load_lexicon()
+    stored = sample_library.library.get(sample_library.seed.id)
+    assert stored is not None
+    assert [p.text for p in stored.paragraphs] == [p.text for p in sample_library.seed.paragraphs]
+    assert [p.themes for p in stored.paragraphs] == [lexicon.classify(p.text) for p in stored.paragraphs]
+    uranium = next(p for p in stored.paragraphs if "uranium" in p.text)
+    assert uranium.primary == "energy"
+
+
+def test_reopened_library_reads_the_stored_themes(sample_library: SampleLibrary, tmp_path: Path) -> None:
+    before = sample_library.library.get(sample_library.seed.id)
+    # A lexicon in which nothing is about uranium: reading must not classify again.
+    themes = tmp_path / "themes.toml"
+    themes.write_text('[themes.energy.terms]\n"uranium" = 0\n"nuclear power plant" = 0\n', encoding="utf-8")
+    with Library.open(sample_library.path, lexicon=load_lexicon(themes)) as reopened:
+        after = reopened.get(sample_library.seed.id)
+    assert after == before
+
+
+def test_next_import_applies_a_changed_lexicon(tmp_path: Path, folder: Path) -> None:
+    path = tmp_path / "library"
+    with Library.open(path) as library:
+        library.import_paths([folder])
+        assert library.search("theme:energy").error is None
+    themes = tmp_path / "themes.toml"
+    themes.write_text(
+        '[themes.korea]\nlabel = "Korea"\ncolor = "#224488"\n[themes.korea.terms]\n"seoul" = 3\n',
+        encoding="utf-8",
+    )
+    with Library.open(path, lexicon=load_lexicon(themes)) as library:
+        library.import_paths([folder])
+        seed = read_file(SEED)[0]
+        assert _ids(library.search("theme:korea")) == {seed.id}
+        stored = library.get(seed.id)
+        assert stored is not None and "korea" in stored.themes
+
+
+# ---------------------------------------------------------------------- search
+def test_search_finds_the_seed_by_a_word(sample_library: SampleLibrary) -> None:
+    result = sample_library.library.search("uranium")
+    assert sample_library.seed.id in _ids(result)
+    assert result.total == len(result.hits)
+    for hit in result.hits:
+        article = sample_library.articles[hit.id]
+        assert "uranium" in (article.title + " " + article.body).lower()
+    # the release with the word in its title comes first
+    assert "uranium" in result.hits[0].title.lower()
+
+
+def test_search_by_theme(sample_library: SampleLibrary) -> None:
+    result = sample_library.library.search("theme:energy")
+    assert sample_library.seed.id in _ids(result)
+    assert all("energy" in hit.themes for hit in result.hits)
+    others = _ids(sample_library.library.search("")) - _ids(result)
+    assert all("energy" not in sample_library.library.get(i).themes for i in others)
+
+
+@pytest.mark.parametrize("query", ['source:"Kazakh MFA"', "source:kazakh", 'source:"kazakh mfa"'])
+def test_search_by_source(sample_library: SampleLibrary, query: str) -> None:
+    expected = {a.id for a in sample_library.articles.values() if a.source == "Kazakh MFA"}
+    assert len(expected) > 1
+    assert _ids(sample_library.library.search(query)) == expected
+
+
+def test_search_by_year(sample_library: SampleLibrary) -> None:
+    expected = {a.id for a in sample_library.articles.values() if a.date.startswith("2024")}
+    assert _ids(sample_library.library.search("date:2024")) == expected
+
+
+@pytest.mark.parametrize("query", ["date:[2024-01-01 to 2024-06-30]", "date:[2024-01 to 2024-06]"])
+def test_search_by_date_range(sample_library: SampleLibrary, query: str) -> None:
+    result = sample_library.library.search(query)
+    dates = _dates(result)
+    assert dates and all("2024-01-01" <= d <= "2024-06-30" for d in dates)
+    assert sample_library.japan_grant.id in _ids(result)
+    expected = {a.id for a in sample_library.articles.values() if "2024-01-01" <= a.date <= "2024-06-30"}
+    assert _ids(result) == expected
+
+
+def test_search_after_a_month(sample_library: SampleLibrary) -> None:
+    result = sample_library.library.search("date:>2024-05")
+    expected = {a.id for a in sample_library.articles.values() if a.date >= "2024-06-01"}
+    assert _ids(result) == expected
+    assert sample_library.seed.id in expected
+
+
+def test_filters_combine_with_words(sample_library: SampleLibrary) -> None:
+    result = sample_library.library.search("uranium theme:energy date:2024")
+    assert sample_library.seed.id in _ids(result)
+    for hit in result.hits:
+        assert hit.date.startswith("2024") and "energy" in hit.themes
+
+
+def test_phrase_search(sample_library: SampleLibrary) -> None:
+    phrase = _ids(sample_library.library.search('"nuclear power"'))
+    both = _ids(sample_library.library.search("nuclear AND power"))
+    assert sample_library.seed.id in phrase
+    assert phrase <= both
+    for article_id in phrase:
+        article = sample_library.articles[article_id]
+        assert re.search(r"nuclear\W+power", article.title + " " + article.body, re.IGNORECASE)
+    # an article with both words apart is found by AND but not by the phrase
+    apart = {
+        i for i in both if not re.search(r"nuclear\W+power", sample_library.articles[i].body, re.IGNORECASE)
+    }
+    assert apart and not (apart & phrase)
+
+
+def test_wildcard_search(sample_library: SampleLibrary) -> None:
+    wildcard = sample_library.library.search("urani*")
+    assert _ids(sample_library.library.search("uranium")) <= _ids(wildcard)
+    for hit in wildcard.hits:
+        article = sample_library.articles[hit.id]
+        assert re.search(r"\burani", article.title + " " + article.body, re.IGNORECASE)
+
+
+def test_boolean_operators(sample_library: SampleLibrary) -> None:
+    search = sample_library.library.search
+    uranium, transport = _ids(search("uranium")), _ids(search("transport"))
+    assert uranium & transport and uranium - transport
+    assert _ids(search("uranium AND transport")) == uranium & transport
+    assert _ids(search("uranium transport")) == uranium & transport
+    assert _ids(search("uranium OR transport")) == uranium | transport
+    assert _ids(search("uranium NOT transport")) == uranium - transport
+    assert _ids(search("(uranium OR visa) AND NOT transport")) == (uranium | _ids(search("visa"))) - transport
+
+
+def test_empty_query_lists_everything_newest_first(sample_library: SampleLibrary) -> None:
+    result = sample_library.library.search("")
+    assert result.error is None
+    assert _ids(result) == set(sample_library.articles)
+    assert result.total == len(sample_library.articles)
+    dates = _dates(result)
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_sort_by_date(sample_library: SampleLibrary) -> None:
+    relevance = sample_library.library.search("uranium")
+    by_date = sample_library.library.search("uranium", sort="date")
+    assert _ids(by_date) == _ids(relevance)
+    dates = _dates(by_date)
+    assert dates == sorted(dates, reverse=True)
+    assert dates != _dates(relevance)  # the sample makes the two orders differ
+
+
+def test_limit(sample_library: SampleLibrary) -> None:
+    result = sample_library.library.search("", limit=5)
+    assert len(result.hits) == 5
+    assert result.total == len(sample_library.articles)
+
+
+@pytest.mark.parametrize(
+    ("query", "prefixes"),
+    [
+        ("uranium", ("uranium",)),
+        ("urani*", ("urani",)),
+        ('"nuclear power"', ("nuclear", "power")),
+        ("Nurtleu", ("nurtleu",)),
+        ("transport theme:energy", ("transport",)),
+    ],
+)
+def test_snippets_mark_the_matching_words(sample_library: SampleLibrary, query: str, prefixes) -> None:
+    result = sample_library.library.search(query)
+    assert result.hits
+    for hit in result.hits:
+        assert hit.snippet.strip()
+        assert hit.snippet_spans, f"no match marked in the snippet of {hit.title!r}"
+        for start, end in hit.snippet_spans:
+            assert 0 <= start < end <= len(hit.snippet)
+            assert hit.snippet[start:end].lower().startswith(prefixes), hit.snippet[start:end]
+
+
+def test_filter_only_query_still_has_snippets(sample_library: SampleLibrary) -> None:
+    result = sample_library.library.search("theme:consular")
+    assert result.hits
+    assert all(hit.snippet.strip() for hit in result.hits)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["a AND (b", '"unclosed', "theme:nosuch", "date:2024-13", "foo:bar", "theme:", "date:[2024 to", ")"],
+)
+def test_malformed_queries_give_an_error_not_an_exception(sample_library: SampleLibrary, query: str) -> None:
+    result = sample_library.library.search(query)
+    assert result.error
+    assert len(result.error) > 10
+    assert result.hits == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "word"),
+    [
+        ("theme:nosuch", "nosuch"),
+        ("foo:bar", "foo"),
+        ("date:2024-13", "2024-13"),
+        ('"unclosed', "quote"),
+        ("a AND (b", "parenthes"),
+    ],
+)
+def test_query_errors_say_what_is_wrong(sample_library: SampleLibrary, query: str, word: str) -> None:
+    assert word in (sample_library.library.search(query).error or "").lower()
+
+
+# --------------------------------------------------------------------- Russian
+def test_russian_inflected_queries(tmp_path: Path, library: Library) -> None:
+    docs = tmp_path / "ru"
+    docs.mkdir()
+    (docs / "talks.txt").write_text(
+        "Министр иностранных дел Казахстана провел переговоры с министром экономики Узбекистана.\n",
+        encoding="utf-8",
+    )
+    (docs / "rounds.txt").write_text(
+        "В переговорах участвовали делегации пяти государств региона.\n", encoding="utf-8"
+    )
+    (docs / "carpets.txt").write_text(
+        "На выставке в Алматы представили ковры и керамику.\n", encoding="utf-8"
+    )
+    report = library.import_paths([docs])
+    assert report.counts["added"] == 3
+    ids = {path.name: read_file(path)[0].id for path in docs.iterdir()}
+
+    assert _ids(library.search("министра")) == {ids["talks.txt"]}
+    assert _ids(library.search("переговорах")) == {ids["talks.txt"], ids["rounds.txt"]}
+    assert _ids(library.search("министры переговоры")) == {ids["talks.txt"]}
+    hit = library.search("министра").hits[0]
+    marked = {hit.snippet[s:e].lower() for s, e in hit.snippet_spans}
+    assert marked == {"министр", "министром"}
+
+
+# ----------------------------------------------------------------- reading
+def test_stats(sample_library: SampleLibrary) -> None:
+    stats = sample_library.library.stats()
+    articles = sample_library.articles.values()
+    assert stats.articles == len(sample_library.articles)
+    assert stats.oldest == min(a.date for a in articles if a.date)
+    assert stats.newest == max(a.date for a in articles if a.date)
+    assert stats.sources["Kazakh MFA"] == sum(1 for a in articles if a.source == "Kazakh MFA")
+    assert sum(stats.sources.values()) == stats.articles
+    assert stats.themes["energy"] == sample_library.library.search("theme:energy").total
+    assert stats.index_bytes > 0
+
+
+def test_id_prefixes_resolve(sample_library: SampleLibrary) -> None:
+    seed_id = sample_library.seed.id
+    assert sample_library.library.resolve(seed_id) == [seed_id]
+    assert sample_library.library.resolve(seed_id[:8].upper()) == [seed_id]
+    assert sample_library.library.resolve("zzzz") == []
