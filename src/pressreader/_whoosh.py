@@ -15,6 +15,13 @@ import warnings
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)
     warnings.simplefilter("ignore", DeprecationWarning)
+    # Whoosh imports some modules lazily (codecs, matchers, the multiprocessing
+    # writer); import them all now, under this filter, so none warns later.
+    import contextlib
+    import importlib
+    import pkgutil
+
+    import whoosh
     import whoosh.analysis as analysis
     import whoosh.collectors as collectors
     import whoosh.columns as columns
@@ -32,18 +39,11 @@ with warnings.catch_warnings():
     import whoosh.sorting as sorting
     import whoosh.spelling as spelling
     import whoosh.writing as writing
-    # Whoosh imports some modules lazily (codecs, matchers, the multiprocessing
-    # writer); import them all now, under this filter, so none warns later.
-    import importlib
-    import pkgutil
-
-    import whoosh
 
     for _module in pkgutil.walk_packages(whoosh.__path__, "whoosh."):
-        try:
+        # Dead modules (whoosh.automata.nfa, filedb.gae) fail to import: Whoosh never loads them.
+        with contextlib.suppress(ImportError):
             importlib.import_module(_module.name)
-        except ImportError:  # dead modules (whoosh.automata.nfa, filedb.gae): Whoosh never loads them
-            pass
 
 __all__ = [
     "analysis",

@@ -53,7 +53,9 @@ def _open_parser() -> argparse.ArgumentParser:
         + ", ".join(COMMANDS)
         + " (pressreader COMMAND --help for each). Example: pressreader search 'theme:energy uranium'",
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders of releases to import first")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders of releases to import first"
+    )
     _common(parser)
     parser.add_argument(
         "--sample",
@@ -73,7 +75,9 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("paths", nargs="+", metavar="PATH")
     elif command == "search":
         parser.description = "Search the library; one result a line (JSON lines with --json)."
-        parser.add_argument("query", metavar="QUERY", help='e.g. uranium, "nuclear power", theme:energy date:2024')
+        parser.add_argument(
+            "query", metavar="QUERY", help='e.g. uranium, "nuclear power", theme:energy date:2024'
+        )
         parser.add_argument("--limit", type=_positive, default=20, metavar="N", help="at most N results (20)")
         parser.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     elif command == "show":
@@ -157,7 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _write_crash_log() -> str:
     import platformdirs
 
-    folder = Path(os.environ.get("PRESSREADER_LOG_DIR") or platformdirs.user_log_dir("pressreader", appauthor=False))
+    folder = Path(
+        os.environ.get("PRESSREADER_LOG_DIR") or platformdirs.user_log_dir("pressreader", appauthor=False)
+    )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "crash.log"
@@ -309,7 +315,9 @@ def _search(args: argparse.Namespace, out: Console, err: Console) -> int:
         more = f" (showing {shown}; --limit N for more)" if result.total > shown else ""
         err.print(Text(f"{result.total} match(es){more}", style="dim"))
     if not result.hits and not args.json:
-        err.print(Text("No matches. Try fewer words, other spellings, or drop filters (theme:, source:, date:)."))
+        err.print(
+            Text("No matches. Try fewer words, other spellings, or drop filters (theme:, source:, date:).")
+        )
     return EXIT_OK
 
 
@@ -342,7 +350,9 @@ def _print_article(article: Article, lexicon: Lexicon, out: Console) -> None:
         out.print(Text(f"id {article.id}", style="dim"))
     for paragraph in article.paragraphs:
         out.print()
-        labels = [lexicon.themes[h.theme].label if h.theme in lexicon.themes else h.theme for h in paragraph.themes]
+        labels = [
+            lexicon.themes[h.theme].label if h.theme in lexicon.themes else h.theme for h in paragraph.themes
+        ]
         if labels:
             color = lexicon.themes.get(paragraph.primary or "")
             out.print(Text(f"[{' · '.join(labels)}]", style=f"bold {color.color}" if color else "bold"))
@@ -355,7 +365,9 @@ def _show(args: argparse.Namespace, out: Console, err: Console) -> int:
         if not ids:
             raise CommandError(f"no article with id {args.id!r} in {library.path}")
         if len(ids) > 1:
-            raise CommandError(f"{args.id!r} matches several articles ({', '.join(ids)}); give more of the id")
+            raise CommandError(
+                f"{args.id!r} matches several articles ({', '.join(ids)}); give more of the id"
+            )
         article = library.get(ids[0])
         lexicon = library.lexicon
     assert article is not None
@@ -443,8 +455,12 @@ def _stats(args: argparse.Namespace, out: Console, err: Console) -> int:
         )
         return EXIT_OK
     out.print(Text(f"Library {stats.path}"))
-    out.print(Text(f"{stats.articles} articles, {len(stats.sources)} sources, "
-                   f"{stats.oldest or '?'} to {stats.newest or '?'}, {stats.index_bytes / 1e6:.1f} MB"))
+    out.print(
+        Text(
+            f"{stats.articles} articles, {len(stats.sources)} sources, "
+            f"{stats.oldest or '?'} to {stats.newest or '?'}, {stats.index_bytes / 1e6:.1f} MB"
+        )
+    )
     out.print(Text("\nSources", style="bold"))
     for source, count in stats.sources.items():
         out.print(Text(f"{count:>7}  {source or '(unknown)'}"))

@@ -117,7 +117,7 @@ def recover_title(paragraphs: list[str]) -> str:
 
 
 def guess_language(text: str) -> str:
-    """"ru", "kk" or "en" from the script of the letters; "" when there are no letters."""
+    """ "ru", "kk" or "en" from the script of the letters; "" when there are no letters."""
     sample = text[:4000]
     cyrillic = len(_CYRILLIC.findall(sample))
     latin = len(_LATIN.findall(sample))

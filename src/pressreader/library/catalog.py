@@ -62,8 +62,7 @@ def article_to_json(article: Article) -> str:
             "tags": list(article.tags),
             "path": article.path,
             "paragraphs": [
-                [p.text, [[h.theme, h.score, list(h.terms)] for h in p.themes]]
-                for p in article.paragraphs
+                [p.text, [[h.theme, h.score, list(h.terms)] for h in p.themes]] for p in article.paragraphs
             ],
         },
         ensure_ascii=False,
@@ -173,7 +172,8 @@ class Catalog:
     @staticmethod
     def put_article(db: sqlite3.Connection, article: Article, position: int, fingerprint: str) -> None:
         db.execute(
-            "INSERT OR REPLACE INTO articles (id, path, position, date, source, title, themes, fingerprint, data)"
+            "INSERT OR REPLACE INTO articles"
+            " (id, path, position, date, source, title, themes, fingerprint, data)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.id,

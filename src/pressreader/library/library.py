@@ -182,7 +182,9 @@ class Library:
                                 writer.delete_by_term("id", article_id)
                             Catalog.delete_articles(db, ids)
                             Catalog.delete_file(db, gone)
-                            report.files.append(FileReport(gone, "removed", "file no longer exists", len(ids)))
+                            report.files.append(
+                                FileReport(gone, "removed", "file no longer exists", len(ids))
+                            )
                 seen: dict[str, str] = {}
                 for done, path in enumerate(files, start=1):
                     if progress:
@@ -266,7 +268,7 @@ class Library:
             Catalog.put_article(db, article, position, fingerprint)
         if not kept:
             status, reason = "duplicate", "already in the library"
-        elif previous is None or previous.status == "rejected" and not old_ids:
+        elif previous is None or (previous.status == "rejected" and not old_ids):
             status, reason = "added", ""
         elif same:
             status, reason = "unchanged", ""

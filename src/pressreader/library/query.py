@@ -82,7 +82,7 @@ class QueryParser:
                 raise QueryError(f"{name}: needs a value, e.g. {_example(self._known[name.lower()])}")
 
     def _rewrite(self, node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.compound.CompoundQuery) or isinstance(node, wq.Not):
+        if isinstance(node, (wq.compound.CompoundQuery, wq.Not)):
             return node.apply(self._rewrite)
         field = getattr(node, "fieldname", None)
         if field == "date":
@@ -90,9 +90,7 @@ class QueryParser:
         if field == "theme":
             for value in _values(node):
                 if value not in self.theme_ids:
-                    raise QueryError(
-                        f"unknown theme {value!r}; themes are {', '.join(self.theme_ids)}"
-                    )
+                    raise QueryError(f"unknown theme {value!r}; themes are {', '.join(self.theme_ids)}")
             return node
         if field == "source" and isinstance(node, wq.Term):
             words = analysis.terms(node.text)

@@ -9,7 +9,9 @@ WIDTH = 220
 LEAD = 60
 
 
-def snippet(article: Article, terms: frozenset[str], width: int = WIDTH) -> tuple[str, tuple[tuple[int, int], ...]]:
+def snippet(
+    article: Article, terms: frozenset[str], width: int = WIDTH
+) -> tuple[str, tuple[tuple[int, int], ...]]:
     """(text, spans of matched words in it) from the paragraph with the most distinct matches."""
     best_text, best_spans, best_score = "", [], -1
     for paragraph in article.paragraphs:
@@ -22,9 +24,7 @@ def snippet(article: Article, terms: frozenset[str], width: int = WIDTH) -> tupl
     return _window(best_text.replace("\n", " "), best_spans, width)
 
 
-def _window(
-    text: str, spans: list[tuple[int, int]], width: int
-) -> tuple[str, tuple[tuple[int, int], ...]]:
+def _window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[str, tuple[tuple[int, int], ...]]:
     if len(text) <= width:
         return text, tuple(spans)
     start = max(0, spans[0][0] - LEAD) if spans else 0

@@ -77,7 +77,9 @@ def _line_of(text: str, key: str) -> int | None:
     lines = text.splitlines()
     parts = key.split(".")
     leaf = parts[-1]
-    leaf_pattern = re.compile(rf'^\s*("{re.escape(leaf)}"|{re.escape(leaf)})\s*=|[{{,]\s*"?{re.escape(leaf)}"?\s*=')
+    leaf_pattern = re.compile(
+        rf'^\s*("{re.escape(leaf)}"|{re.escape(leaf)})\s*=|[{{,]\s*"?{re.escape(leaf)}"?\s*='
+    )
     for depth in range(len(parts) - 1, 0, -1):
         header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(re.escape(p) for p in parts[:depth]) + r"\s*\]")
         for start, line in enumerate(lines):
