@@ -109,8 +109,19 @@ class Library:
             path=str(self.path),
         )
 
-    def search(self, text: str, *, sort: SortOrder = "relevance", limit: int | None = 500) -> SearchResult:
-        """Run a query; never raises for a bad query (``error`` says what is wrong)."""
+    def search(
+        self,
+        text: str,
+        *,
+        sort: SortOrder = "relevance",
+        limit: int | None = 500,
+        snippets: bool = True,
+    ) -> SearchResult:
+        """Run a query; never raises for a bad query (``error`` says what is wrong).
+
+        With ``snippets=False`` hits carry no snippet and are built from the
+        index's stored fields alone (no catalog reads): what a list needs.
+        """
         try:
             query = self._parser.parse(text)
         except QueryError as error:
@@ -127,27 +138,25 @@ class Library:
                 sortedby="date" if by_date else None,
                 reverse=by_date,
             )
-            stored = [(hit["id"], 0.0 if by_date else hit.score, hit.fields()) for hit in results]
+            stored = [(0.0 if by_date else float(hit.score or 0.0), hit.fields()) for hit in results]
             total = len(results)
-        articles = self._catalog.get_many([article_id for article_id, _, _ in stored])
-        hits = []
-        for article_id, score, fields in stored:
-            article = articles.get(article_id)
-            if article is None:  # indexed but not in the catalog: an import died between the two
-                continue
-            text_, spans = snippet(article, terms)
-            hits.append(
-                Hit(
-                    id=article_id,
-                    title=article.title,
-                    date=article.date,
-                    source=article.source,
-                    score=round(float(score), 3),
-                    themes=tuple(fields.get("theme", "").split()),
-                    snippet=text_,
-                    snippet_spans=spans,
-                )
+        hits = [
+            Hit(
+                id=fields["id"],
+                title=fields.get("title", ""),
+                date=fields.get("date", ""),
+                source=fields.get("source_name", ""),
+                score=round(score, 3),
+                themes=tuple(fields.get("theme", "").split()),
+                snippet="",
             )
+            for score, fields in stored
+        ]
+        if snippets:
+            articles = self._catalog.get_many([hit.id for hit in hits])
+            # An id indexed but missing from the catalog (an import died between
+            # the two) is left out rather than shown half.
+            hits = [_with_snippet(hit, articles[hit.id], terms) for hit in hits if hit.id in articles]
         return SearchResult(query=text, sort=sort, hits=tuple(hits), total=total, terms=terms)
 
     def _fresh_searcher(self):  # type: ignore[no-untyped-def]
@@ -291,3 +300,8 @@ class Library:
                 writer.update_document(**document(updated))
                 Catalog.put_article(db, updated, position, fingerprint)
         Catalog.set_meta(db, "lexicon", self.lexicon.fingerprint)
+
+
+def _with_snippet(hit: Hit, article: Article, terms: frozenset[str]) -> Hit:
+    text, spans = snippet(article, terms)
+    return replace(hit, snippet=text, snippet_spans=spans)

@@ -1,0 +1,55 @@
+"""Messages the reader's widgets and workers exchange, as plain dataclasses.
+
+Workers post these from their threads (``post_message`` is thread-safe); they
+carry only the core's dataclasses, never widgets or Whoosh objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from pressreader.model import Article, Hit, SearchResult
+
+
+@dataclass
+class SearchFinished(Message):
+    """A search worker's answer (also sent for the empty query at start-up).
+
+    ``generation`` numbers the searches a screen started; an answer to any but
+    the newest is dropped.
+    """
+
+    result: SearchResult
+    library_count: int
+    seconds: float
+    generation: int
+
+
+@dataclass
+class ArticleLoaded(Message):
+    """The article a load worker fetched; ``article`` is None when it has gone."""
+
+    article_id: str
+    article: Article | None
+
+
+@dataclass
+class HitHighlighted(Message):
+    """The cursor of the result list moved to ``hit``."""
+
+    index: int
+    hit: Hit
+
+    def can_replace(self, message: Message) -> bool:
+        # Holding a key down floods these; only the newest position matters.
+        return isinstance(message, HitHighlighted)
+
+
+@dataclass
+class HitSelected(Message):
+    """The user chose ``hit`` in the result list (Enter or a click)."""
+
+    index: int
+    hit: Hit

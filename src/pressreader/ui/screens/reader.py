@@ -1,0 +1,261 @@
+"""The reader: search box on top, results on the left, the article on the right.
+
+Below ``NARROW_WIDTH`` columns the two panes share the space: the list fills
+the screen, opening an article shows it full width, and Esc goes back.
+
+All library calls run in exclusive thread workers and come back as messages
+(:mod:`pressreader.ui.messages`), so typing never waits for the index.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Footer, Input, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from pressreader.model import SearchResult, SortOrder
+from pressreader.ui.messages import ArticleLoaded, HitHighlighted, HitSelected, SearchFinished
+from pressreader.ui.widgets import notice
+from pressreader.ui.widgets.article_view import ArticleView
+from pressreader.ui.widgets.result_list import ResultList
+
+if TYPE_CHECKING:
+    from textual import events
+
+    from pressreader.library import Library
+
+#: Below this many columns the article replaces the list instead of sitting beside it.
+NARROW_WIDTH = 100
+#: Seconds of quiet after a keystroke before the search runs.
+SEARCH_DELAY = 0.2
+#: Seconds the list cursor must rest before the article under it is previewed.
+PREVIEW_DELAY = 0.08
+
+
+class ReaderScreen(Screen[None]):
+    """The main screen; owns the search and load workers."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search", key_display="/"),
+        Binding("escape", "back", "Back", key_display="Esc"),
+        Binding("s", "toggle_sort", "Sort"),
+        Binding("t", "toggle_themes", "Themes"),
+    ]
+
+    sort: reactive[SortOrder] = reactive("relevance", init=False)
+    show_themes: reactive[bool] = reactive(True, init=False)
+    reading: reactive[bool] = reactive(False, init=False)
+    """True while the article has the focus: on a narrow screen it then hides the list."""
+
+    def __init__(self, library: Library, *, query: str = "") -> None:
+        super().__init__()
+        self.library = library
+        self.themes = dict(library.lexicon.themes)
+        self.initial_query = query
+        self.result: SearchResult | None = None
+        self._search_timer: Timer | None = None
+        self._preview_timer: Timer | None = None
+        self._generation = 0
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            self.initial_query,
+            placeholder='Search press releases: words, "a phrase", theme:energy, date:2024',
+            id="search",
+        )
+        with Horizontal(id="status"):
+            yield Static(Text("Loading…"), id="count")
+            yield Static(id="mode")
+        with Horizontal(id="panes"):
+            with ContentSwitcher(initial="results", id="list-pane"):
+                yield ResultList(id="results")
+                yield notice.Notice(id="notice")
+            yield ArticleView(self.themes, id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_mode()
+        self.query_one(ResultList).focus()
+        self.start_search()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        if not self.narrow and (hit := self.query_one(ResultList).highlighted_hit) is not None:
+            self._load(hit.id)  # the article pane has just appeared: fill it
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # On a narrow screen the article shows exactly while it has the focus, so
+        # Enter, Esc, Tab, / and resizing the terminal all agree on what is seen.
+        self.reading = event.widget is self.query_one(ArticleView)
+
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("-narrow")
+
+    # -- searching ----------------------------------------------------------
+
+    @property
+    def query_text(self) -> str:
+        return self.query_one("#search", Input).value
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, self._search_now)
+
+    @on(Input.Submitted, "#search")
+    def _query_submitted(self) -> None:
+        self._search_now()
+        self.query_one(ResultList).focus()
+
+    def _search_now(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        self.start_search()
+
+    def start_search(self) -> None:
+        """Search for what the box holds, in the current order; older answers are dropped."""
+        self._generation += 1
+        self.run_search(self.query_text, self.sort, self._generation)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, query: str, sort: SortOrder, generation: int) -> None:
+        started = time.perf_counter()
+        result = self.library.search(query, sort=sort, limit=None, snippets=False)
+        count = self.library.count()
+        if not get_current_worker().is_cancelled:
+            elapsed = time.perf_counter() - started
+            self.post_message(SearchFinished(result, count, elapsed, generation))
+
+    async def on_search_finished(self, message: SearchFinished) -> None:
+        if message.generation != self._generation:
+            return  # the user has typed on since; a newer search is on its way
+        result = message.result
+        self.result = result
+        self.query_one("#count", Static).update(
+            notice.count_line(result, message.library_count, message.seconds)
+        )
+        switcher = self.query_one("#list-pane", ContentSwitcher)
+        results = self.query_one(ResultList)
+        if message.library_count == 0:
+            self._notice(notice.empty_library(self.library.path))
+        elif result.error:
+            self._notice(notice.query_error(result.query, result.error))
+        elif not result.hits:
+            self._notice(notice.no_results(result.query, result.suggestions))
+        else:
+            notice_focused = self.focused is self.query_one("#notice", notice.Notice)
+            switcher.current = "results"
+            if notice_focused:
+                results.focus()
+        view = self.query_one(ArticleView)
+        results.set_hits(result.hits, self.themes, keep=view.article.id if view.article else None)
+        view.set_terms(result.terms)
+
+    def _notice(self, text: Text) -> None:
+        shown = self.query_one("#notice", notice.Notice)
+        shown.update(text)
+        had_focus = self.focused is self.query_one(ResultList)
+        self.query_one("#list-pane", ContentSwitcher).current = "notice"
+        if had_focus:
+            shown.focus()
+
+    # -- reading ------------------------------------------------------------
+
+    @on(HitHighlighted)
+    def _hit_highlighted(self, message: HitHighlighted) -> None:
+        if self.narrow:
+            return  # nothing shows the article until it is opened
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        hit_id = message.hit.id
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._load(hit_id))
+
+    @on(HitSelected)
+    def _hit_selected(self, message: HitSelected) -> None:
+        self._load(message.hit.id)
+        self.query_one(ArticleView).focus()
+
+    def _load(self, article_id: str) -> None:
+        view = self.query_one(ArticleView)
+        if view.article is None or view.article.id != article_id:
+            self.load_article(article_id)
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def load_article(self, article_id: str) -> None:
+        article = self.library.get(article_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ArticleLoaded(article_id, article))
+
+    async def on_article_loaded(self, message: ArticleLoaded) -> None:
+        terms = self.result.terms if self.result else frozenset()
+        await self.query_one(ArticleView).show_article(message.article, terms)
+
+    def watch_reading(self, reading: bool) -> None:
+        self.set_class(reading, "-reading")
+
+    # -- failures -----------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker is reported."""
+        if event.state != WorkerState.ERROR:
+            return
+        worker = event.worker
+        what = "Search" if worker.group == "search" else "Loading the article"
+        # markup=False rather than escape(): escaping leaves a trailing "[/" that
+        # Textual's markup parser rejects, and error texts may quote release text.
+        self.notify(
+            f"{type(worker.error).__name__}: {worker.error}",
+            title=f"{what} failed",
+            severity="error",
+            timeout=8,
+            markup=False,
+        )
+        if worker.group == "search":
+            self.query_one("#count", Static).update(Text("search failed", Style(bold=True)))
+
+    # -- actions ------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_back(self) -> None:
+        """From the article or the search box back to the list; nothing is cleared."""
+        switcher = self.query_one("#list-pane", ContentSwitcher)
+        if switcher.visible_content is not None:
+            switcher.visible_content.focus()
+
+    def action_toggle_sort(self) -> None:
+        self.sort = "date" if self.sort == "relevance" else "relevance"
+
+    def watch_sort(self) -> None:
+        self._show_mode()
+        self._search_now()
+
+    def action_toggle_themes(self) -> None:
+        self.show_themes = not self.show_themes
+
+    def watch_show_themes(self, show: bool) -> None:
+        self.query_one(ArticleView).show_themes = show
+        self._show_mode()
+
+    def _show_mode(self) -> None:
+        text = Text()
+        text.append("sort: ", Style(dim=True))
+        text.append("newest first" if self.sort == "date" else "relevance", Style(bold=True))
+        text.append("  ·  themes: ", Style(dim=True))
+        text.append("on" if self.show_themes else "off", Style(bold=True))
+        self.query_one("#mode", Static).update(text)

@@ -1,0 +1,1 @@
+"""Widgets of the reader, and the pure functions that render their text."""
