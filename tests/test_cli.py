@@ -191,6 +191,13 @@ def test_search_json_lines(run: Run, sample_library: SampleLibrary) -> None:
     assert "energy" in seed["themes"]
 
 
+def test_search_with_no_match_says_did_you_mean_on_stderr(run: Run, sample_library: SampleLibrary) -> None:
+    result = run("search", "uranum", "--json", "--index", sample_library.path)
+    assert result.code == 0
+    assert result.out == ""  # JSON lines stay clean for scripts
+    assert "Did you mean: uranium" in result.err
+
+
 def test_search_limit(run: Run, sample_library: SampleLibrary) -> None:
     result = run("search", "uranium", "--json", "--limit", "3", "--index", sample_library.path)
     assert len(result.json_lines()) == 3

@@ -472,3 +472,32 @@ def test_id_prefixes_resolve(sample_library: SampleLibrary) -> None:
     assert sample_library.library.resolve(seed_id) == [seed_id]
     assert sample_library.library.resolve(seed_id[:8].upper()) == [seed_id]
     assert sample_library.library.resolve("zzzz") == []
+
+
+# ------------------------------------------------------------- did you mean
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("uranum", "uranium"), ("nucler", "nuclear"), ("theme:energy uranum", "theme:energy uranium")],
+)
+def test_a_misspelled_query_that_finds_nothing_suggests_the_library_word(
+    sample_library: SampleLibrary, typed: str, meant: str
+) -> None:
+    result = sample_library.library.search(typed)
+    assert result.total == 0
+    assert result.suggestions[0] == meant
+    # Every suggestion is a query that finds something.
+    for suggestion in result.suggestions:
+        assert sample_library.library.search(suggestion).total > 0
+
+
+def test_suggestions_are_real_words_not_index_stems(sample_library: SampleLibrary) -> None:
+    # The index holds the stem "energi"; a person typed a word and should get one back.
+    result = sample_library.library.search("enrgy")
+    assert result.suggestions and result.suggestions[0] == "energy"
+
+
+def test_no_suggestions_for_a_query_that_finds_something_or_for_nonsense(
+    sample_library: SampleLibrary,
+) -> None:
+    assert sample_library.library.search("uranium").suggestions == ()
+    assert sample_library.library.search("xqzzyv").suggestions == ()

@@ -541,6 +541,9 @@ async def test_no_results_says_so_and_suggests_what_to_try(library: Library) -> 
         await pilot.press("t")
         assert not reader(app).show_themes
         assert app.screen.query_one("#search", Input).value == "zanzibar"
+        # A misspelling of a library word gets a "did you mean".
+        await search(pilot, "uranum")
+        assert "uranium" in notice_text(app)
         # The list shows the results again once a query finds something.
         await search(pilot, "water")
         assert app.screen.query_one("#list-pane", ContentSwitcher).current == "results"

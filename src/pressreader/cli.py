@@ -208,7 +208,7 @@ def _open(args: argparse.Namespace, err: Console) -> int:
     try:
         if paths:
             report = _run_import(library, paths, err)
-            _print_report(report, err)
+            _print_report(report, err, brief=True)
             if report.rejected:
                 status = EXIT_FAILED
         from pressreader.ui.app import make_app  # the core never imports Textual
@@ -240,10 +240,11 @@ def _run_import(library: Library, paths: list[Path], err: Console) -> ImportRepo
         return library.import_paths(paths, progress=update)
 
 
-def _print_report(report: ImportReport, console: Console) -> None:
+def _print_report(report: ImportReport, console: Console, *, brief: bool = False) -> None:
     """On a terminal: a line for each file that changed or failed, then the summary.
-    Piped: only the problems (rejected files, with reasons) and the summary."""
-    shown = ("added", "updated", "duplicate", "rejected", "removed") if console.is_terminal else ("rejected",)
+    Piped, or ``brief`` (before the reader opens): only the problems and the summary."""
+    changes = ("added", "updated", "duplicate", "rejected", "removed")
+    shown = changes if console.is_terminal and not brief else ("rejected",)
     for item in report.files:
         if item.status in shown:
             console.print(_report_line(item))
@@ -314,10 +315,12 @@ def _search(args: argparse.Namespace, out: Console, err: Console) -> int:
         shown = len(result.hits)
         more = f" (showing {shown}; --limit N for more)" if result.total > shown else ""
         err.print(Text(f"{result.total} match(es){more}", style="dim"))
-    if not result.hits and not args.json:
-        err.print(
-            Text("No matches. Try fewer words, other spellings, or drop filters (theme:, source:, date:).")
-        )
+    if not result.hits:
+        if result.suggestions:
+            err.print(Text(f"Did you mean: {' · '.join(result.suggestions)}"))
+        elif not args.json:
+            tips = "Try fewer words, other spellings, or drop filters (theme:, source:, date:)."
+            err.print(Text(f"No matches. {tips}"))
     return EXIT_OK
 
 

@@ -23,6 +23,7 @@ from pressreader.library.catalog import Catalog, FileRecord
 from pressreader.library.query import QueryError, QueryParser, highlight_terms
 from pressreader.library.schema import SCHEMA_VERSION, build_schema, document
 from pressreader.library.snippets import snippet
+from pressreader.library.suggest import suggest
 from pressreader.model import (
     Article,
     FileReport,
@@ -140,6 +141,7 @@ class Library:
             )
             stored = [(0.0 if by_date else float(hit.score or 0.0), hit.fields()) for hit in results]
             total = len(results)
+            suggestions = suggest(text, searcher, self._catalog.get, self._finds) if total == 0 else ()
         hits = [
             Hit(
                 id=fields["id"],
@@ -157,7 +159,18 @@ class Library:
             # An id indexed but missing from the catalog (an import died between
             # the two) is left out rather than shown half.
             hits = [_with_snippet(hit, articles[hit.id], terms) for hit in hits if hit.id in articles]
-        return SearchResult(query=text, sort=sort, hits=tuple(hits), total=total, terms=terms)
+        return SearchResult(
+            query=text, sort=sort, hits=tuple(hits), total=total, terms=terms, suggestions=suggestions
+        )
+
+    def _finds(self, text: str) -> bool:
+        """Whether ``text`` is a valid query with at least one match."""
+        try:
+            query = self._parser.parse(text)
+        except QueryError:
+            return False
+        with self._lock:
+            return query is not None and not self._searcher.search(query, limit=1).is_empty()
 
     def _fresh_searcher(self):  # type: ignore[no-untyped-def]
         if not self._searcher.up_to_date():
