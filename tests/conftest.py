@@ -22,6 +22,19 @@ from pressreader.library import Library
 from pressreader.model import Article, ImportReport
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The ten default theme ids, in lexicon order: a contract scripts rely on.
+THEME_IDS = [
+    "diplomacy",
+    "economy",
+    "transport",
+    "energy",
+    "environment",
+    "digital",
+    "culture",
+    "security",
+    "humanitarian",
+    "consular",
+]
 SAMPLE_DATA = ROOT / "sample_data"
 SEED_NAME = "000_5e8c0fbe594480b4.txt"
 #: The seed as the project keeps it, beside the repository (as on CI); tests skip when absent.

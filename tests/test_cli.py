@@ -22,6 +22,7 @@ from conftest import (
     JAPAN_GRANT,
     PYTHON,
     SEED,
+    THEME_IDS,
     URANIUM_SHIPMENT,
     SampleLibrary,
     copy_files,
@@ -31,18 +32,6 @@ from pressreader import cli
 from pressreader.ingest import read_file
 from pressreader.library import Library
 
-THEME_IDS = [
-    "diplomacy",
-    "economy",
-    "transport",
-    "energy",
-    "environment",
-    "digital",
-    "culture",
-    "security",
-    "humanitarian",
-    "consular",
-]
 HOSTILE_RELEASE = (
     "---\n"
     'title: "[bold red]x[/"\n'

@@ -8,22 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LABELLED, SEED
+from conftest import LABELLED, SEED, THEME_IDS
 from pressreader.ingest import read_file
 from pressreader.themes import Lexicon, LexiconError, load_lexicon
-
-DEFAULT_IDS = [
-    "diplomacy",
-    "economy",
-    "transport",
-    "energy",
-    "environment",
-    "digital",
-    "culture",
-    "security",
-    "humanitarian",
-    "consular",
-]
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +88,7 @@ def test_russian_paragraphs_are_classified_through_stemming(lexicon: Lexicon, te
 
 
 def test_the_ten_default_themes(lexicon: Lexicon) -> None:
-    assert list(lexicon.themes) == DEFAULT_IDS
+    assert list(lexicon.themes) == THEME_IDS
     for theme_id, theme in lexicon.themes.items():
         assert theme.id == theme_id
         assert theme.label.strip()
@@ -124,7 +111,7 @@ def test_user_file_adds_a_theme_that_classifies(tmp_path: Path) -> None:
         '[themes.falconry.terms]\n"falconry" = 3\n"golden eagle" = 2.5\n',
     )
     lexicon = load_lexicon(path)
-    assert list(lexicon.themes) == [*DEFAULT_IDS, "falconry"]
+    assert list(lexicon.themes) == [*THEME_IDS, "falconry"]
     assert lexicon.themes["falconry"].label == "Falconry"
     assert lexicon.themes["falconry"].color == "#aa5500"
     hits = lexicon.classify("Hunters with golden eagles gathered for the national falconry festival.")
@@ -148,11 +135,11 @@ def test_user_file_overrides_a_label_and_colour(tmp_path: Path) -> None:
     lexicon = load_lexicon(_write(tmp_path, '[themes.energy]\nlabel = "Power"\ncolor = "#123456"\n'))
     assert lexicon.themes["energy"].label == "Power"
     assert lexicon.themes["energy"].color == "#123456"
-    assert list(lexicon.themes) == DEFAULT_IDS
+    assert list(lexicon.themes) == THEME_IDS
 
 
 def test_missing_user_file_means_the_defaults(tmp_path: Path) -> None:
-    assert list(load_lexicon(tmp_path / "absent.toml").themes) == DEFAULT_IDS
+    assert list(load_lexicon(tmp_path / "absent.toml").themes) == THEME_IDS
 
 
 def _error(path: Path) -> LexiconError:
@@ -248,7 +235,7 @@ def _labelled() -> list[tuple[str, set[str]]]:
 def test_labelled_set_is_complete() -> None:
     rows = _labelled()
     assert len(rows) == 90
-    known = set(DEFAULT_IDS)
+    known = set(THEME_IDS)
     assert all(themes <= known for _, themes in rows)
     assert len(SEED_GOLD) == len(read_file(SEED)[0].paragraphs)
 
