@@ -163,10 +163,15 @@ def test_copy_takes_over_when_the_original_is_removed(tmp_path: Path, folder: Pa
     other = tmp_path / "elsewhere"
     other.mkdir()
     shutil.copy(SEED, other / "copy.txt")
-    library.import_paths([folder, other])
+    first = _by_name(library.import_paths([folder, other]))
+    assert first["copy.txt"].status == "duplicate"
     (folder / SEED.name).unlink()
-    library.import_paths([folder, other])
-    library.import_paths([folder, other])
+    second = _by_name(library.import_paths([folder, other]))
+    assert second[SEED.name].status == "removed"
+    assert second["copy.txt"].status == "added"  # the copy now holds the release
+    assert len(library.search("Nurtleu").hits) == 1
+    third = _by_name(library.import_paths([folder, other]))
+    assert third["copy.txt"].status == "unchanged"
     assert len(library.search("Nurtleu").hits) == 1
 
 

@@ -27,6 +27,7 @@ from pressreader.library.suggest import suggest
 from pressreader.model import (
     Article,
     FileReport,
+    FileStatus,
     Hit,
     ImportReport,
     LibraryStats,
@@ -288,9 +289,10 @@ class Library:
         for position, article, fingerprint in kept:
             writer.update_document(**document(article))
             Catalog.put_article(db, article, position, fingerprint)
+        status: FileStatus
         if not kept:
             status, reason = "duplicate", "already in the library"
-        elif previous is None or (previous.status == "rejected" and not old_ids):
+        elif not old_ids:  # new, or until now rejected or a duplicate
             status, reason = "added", ""
         elif same:
             status, reason = "unchanged", ""
