@@ -33,6 +33,9 @@ class ArticleLoaded(Message):
 
     article_id: str
     article: Article | None
+    spans: tuple[tuple[tuple[str, int, int], ...], ...] = ()
+    """Per paragraph, each word's index term and span, computed in the worker so
+    that marking another query's words costs no text analysis on the UI thread."""
 
 
 @dataclass

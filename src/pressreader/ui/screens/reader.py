@@ -24,6 +24,7 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from pressreader.analysis import term_spans
 from pressreader.model import SearchResult, SortOrder
 from pressreader.ui.messages import ArticleLoaded, HitHighlighted, HitSelected, SearchFinished
 from pressreader.ui.widgets import notice
@@ -67,6 +68,7 @@ class ReaderScreen(Screen[None]):
         self._search_timer: Timer | None = None
         self._preview_timer: Timer | None = None
         self._generation = 0
+        self._wanted_article: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -192,17 +194,21 @@ class ReaderScreen(Screen[None]):
     def _load(self, article_id: str) -> None:
         view = self.query_one(ArticleView)
         if view.article is None or view.article.id != article_id:
+            self._wanted_article = article_id
             self.load_article(article_id)
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self, article_id: str) -> None:
         article = self.library.get(article_id)
+        spans = tuple(tuple(term_spans(p.text)) for p in article.paragraphs) if article else ()
         if not get_current_worker().is_cancelled:
-            self.post_message(ArticleLoaded(article_id, article))
+            self.post_message(ArticleLoaded(article_id, article, spans))
 
     async def on_article_loaded(self, message: ArticleLoaded) -> None:
+        if message.article_id != self._wanted_article:
+            return  # a slower load for an article the cursor has already left
         terms = self.result.terms if self.result else frozenset()
-        await self.query_one(ArticleView).show_article(message.article, terms)
+        await self.query_one(ArticleView).show_article(message.article, terms, message.spans)
 
     def watch_reading(self, reading: bool) -> None:
         self.set_class(reading, "-reading")

@@ -29,10 +29,13 @@ PLACEHOLDER = "No article open.\n\nMove through the list with ↑/↓ or j/k and
 class ParagraphView(Static):
     """One paragraph: its theme label and a bar in its colour, then the text."""
 
-    def __init__(self, paragraph: Paragraph, theme: Theme | None) -> None:
+    def __init__(
+        self, paragraph: Paragraph, theme: Theme | None, spans: tuple[tuple[str, int, int], ...] | None
+    ) -> None:
         super().__init__(classes="paragraph")
         self.paragraph = paragraph
         self.theme = theme
+        self.spans = spans
         self.text = Text()
 
     def show(
@@ -43,7 +46,7 @@ class ParagraphView(Static):
         terms: frozenset[str],
         match_style: Style,
     ) -> None:
-        body = rendering.paragraph_body(self.paragraph, terms, match_style)
+        body = rendering.paragraph_body(self.paragraph, terms, match_style, self.spans)
         themed = show_themes and self.theme is not None
         if themed:
             label = rendering.paragraph_label(self.paragraph, themes)
@@ -92,8 +95,17 @@ class ArticleView(VerticalScroll, can_focus=True):
     def paragraphs(self) -> list[ParagraphView]:
         return list(self.query(ParagraphView))
 
-    async def show_article(self, article: Article | None, terms: frozenset[str]) -> None:
-        """Replace what is shown (``None``: the article is gone from the library)."""
+    async def show_article(
+        self,
+        article: Article | None,
+        terms: frozenset[str],
+        spans: tuple[tuple[tuple[str, int, int], ...], ...] = (),
+    ) -> None:
+        """Replace what is shown (``None``: the article is gone from the library).
+
+        ``spans`` are the paragraphs' word spans from :func:`pressreader.analysis.term_spans`
+        (computed off the UI thread); without them each paragraph is analysed here.
+        """
         self.article = article
         self.terms = terms
         body = self.query_one("#article-body", Vertical)
@@ -109,8 +121,12 @@ class ArticleView(VerticalScroll, can_focus=True):
             title.update(Text(article.title or "(untitled)"))
             meta.update(self._meta(article))
             await body.mount_all(
-                ParagraphView(paragraph, self._themes.get(paragraph.primary or ""))
-                for paragraph in article.paragraphs
+                ParagraphView(
+                    paragraph,
+                    self._themes.get(paragraph.primary or ""),
+                    spans[index] if index < len(spans) else None,
+                )
+                for index, paragraph in enumerate(article.paragraphs)
             )
             self._restyle()
         self.scroll_home(animate=False)

@@ -117,8 +117,18 @@ def paragraph_label(paragraph: Paragraph, themes: Mapping[str, Theme]) -> Text:
     return text
 
 
-def paragraph_body(paragraph: Paragraph, terms: frozenset[str], match_style: Style) -> Text:
-    """The paragraph's text with the query's words marked."""
+def paragraph_body(
+    paragraph: Paragraph,
+    terms: frozenset[str],
+    match_style: Style,
+    spans: tuple[tuple[str, int, int], ...] | None = None,
+) -> Text:
+    """The paragraph's text with the query's words marked (from precomputed ``spans`` when given)."""
     text = Text(paragraph.text)
-    mark_terms(text, terms, match_style)
+    if spans is None:
+        mark_terms(text, terms, match_style)
+    elif terms:
+        for term, start, end in spans:
+            if term in terms:
+                text.stylize(match_style, start, end)
     return text
