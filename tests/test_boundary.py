@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PYTHON, subprocess_env
+from conftest import PYTHON, SEED, subprocess_env
 
 CORE = (
     "pressreader.cli",
@@ -88,8 +88,12 @@ def test_whoosh_compiled_anew_would_warn_without_the_guard(tmp_path: Path) -> No
 
 
 def test_a_cli_run_is_silent_on_stderr_with_warnings_as_errors(tmp_path: Path) -> None:
-    """A whole command (open, search, close) with fresh bytecode and -W error says nothing on stderr."""
+    """Whole commands (import, then search) with fresh bytecode and -W error say nothing on stderr."""
     env = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(tmp_path / "pycache")}
+    done = _python(tmp_path, "-W", "error", "-m", "pressreader", "import", str(SEED), "--json", **env)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
     done = _python(tmp_path, "-W", "error", "-m", "pressreader", "search", "uranium", "--json", **env)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+    assert json.loads(done.stdout.splitlines()[0])["source"] == "Kazakh MFA"

@@ -402,8 +402,12 @@ def test_index_option_works_on_every_command(run: Run, tmp_path: Path, folder: P
     assert len(json.loads(call("themes", "--json").out)["themes"]) == 10
     assert json.loads(call("classify", SEED, "--json").out)["paragraphs"]
     assert not (tmp_path / "env-index").exists(), "--index must win over PRESSREADER_INDEX"
-    # and the environment variable is used without --index
-    assert json.loads(run("stats", "--json").out)["articles"] == 0
+    # Without --index the environment variable is used; a read-only command says
+    # there is no library there rather than creating one at a mistyped path.
+    missing = run("stats", "--json")
+    assert missing.code == 1
+    assert "no pressreader library" in missing.err and "env-index" in missing.err
+    assert not (tmp_path / "env-index").exists()
 
 
 # ---------------------------------------------------------- untrusted text
@@ -503,3 +507,35 @@ def test_entry_point_on_a_colour_terminal_keeps_release_text_inert(
         assert "[bold red]x[/" in result.out
         assert "[blink]Agency[/blink]" in result.out
         assert "\x1b]" not in result.out and "\x07" not in result.out and "pwned" not in result.out
+
+
+# ------------------------------------------------------- review regressions
+def test_control_sequences_in_file_names_never_reach_the_terminal(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "names"
+    folder.mkdir()
+    (folder / "a\x1b]0;pwned\x07\x1b[31mRED.md").write_bytes(b"")
+    (folder / "b\x1b[2J.txt").write_text("hello.\n\nbody.\n", encoding="utf-8")
+    result = run("import", folder)
+    assert result.code == 1
+    assert "\x1b" not in result.out + result.err and "\x07" not in result.out + result.err
+    assert "\\x1b]0;pwned" in result.out  # shown, escaped, so the user sees what the name holds
+
+
+def test_an_option_value_is_never_taken_for_a_command() -> None:
+    assert cli._find_command(["-q", "stats"]) is None  # the reader, opened on the query "stats"
+    assert cli._find_command(["--query", "search"]) is None
+    assert cli._find_command(["--index", "import", "stats", "--json"]) == "stats"
+
+
+def test_a_mistyped_command_is_a_usage_error_not_a_silent_reader(run: Run, tmp_path: Path) -> None:
+    result = run("serach", "uranium", "--index", tmp_path / "lib")
+    assert result.code == 2
+    assert "no such file or folder: serach" in result.err and "'search'" in result.err
+
+
+def test_the_summary_counts_removed_files(run: Run, tmp_path: Path, folder: Path) -> None:
+    index = tmp_path / "lib"
+    run("import", folder, "--index", index)
+    (folder / SEED.name).unlink()
+    result = run("import", folder, "--index", index)
+    assert "1 removed" in result.out

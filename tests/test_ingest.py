@@ -269,3 +269,51 @@ def test_unusable_files_are_rejected_with_a_reason(tmp_path: Path, name: str, da
 def test_a_folder_given_as_a_file_is_rejected(tmp_path: Path) -> None:
     with pytest.raises(RejectedInput, match="folder"):
         read_file(tmp_path)
+
+
+# --------------------------------------------------- front matter as written
+def test_front_matter_values_are_kept_as_written() -> None:
+    text = "---\ntitle: 12:30\nlang: no\nsource: NO\ntags: {a: 1}\ndate: 2024-02-30\n---\n\nBody text.\n"
+    article = read_text(text, suffix=".md")[0]
+    assert article.title == "12:30"  # not 750 (YAML 1.1 sexagesimal)
+    assert article.lang == "no"  # Norwegian, not False
+    assert article.source == "NO"
+    assert article.date == ""  # no such day: unknown, not a crash
+    assert article.tags == ()
+
+
+@pytest.mark.parametrize(
+    "front",
+    ["x: !!int abc", "x: !!float abc", "when: !!timestamp 2024-99-99", "deep: " + "[" * 3000],
+)
+def test_hostile_front_matter_is_rejected_or_read_never_raises_otherwise(front: str) -> None:
+    try:
+        articles = read_text(f"---\n{front}\n---\n\nBody text.\n", suffix=".md")
+    except RejectedInput as error:
+        assert error.reason
+    else:
+        assert articles[0].paragraphs[0].text == "Body text."
+
+
+def test_a_stray_escape_never_swallows_the_rest_of_the_text() -> None:
+    text = (
+        "Title line\n\nFirst para.\x1bPresident visited.\n\n"
+        "Second para about uranium.\n\nThird \x1b]8;;http://x para.\n"
+    )
+    paragraphs = [p.text for p in read_text(text)[0].paragraphs]
+    assert "Second para about uranium." in paragraphs
+    assert any("President visited." in p for p in paragraphs)
+    assert any(p.startswith("Third") and p.endswith("para.") for p in paragraphs)
+    assert not any("\x1b" in p for p in paragraphs)
+
+
+def test_invisible_characters_do_not_split_words() -> None:
+    article = read_text("Title\n\nura\u200bnium and \u200egas.\n")[0]
+    assert article.paragraphs[0].text == "uranium and gas."
+
+
+def test_markdown_headings_and_numbered_lists_keep_their_text() -> None:
+    text = "# Heading one\n\nText.\n\n5. five\n6. six\n\n\\# 1 priority is this\n"
+    article = read_text(text, suffix=".md")[0]
+    assert article.title == "Heading one"
+    assert [p.text for p in article.paragraphs] == ["Text.", "5. five\n6. six", "# 1 priority is this"]

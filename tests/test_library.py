@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -506,3 +507,118 @@ def test_no_suggestions_for_a_query_that_finds_something_or_for_nonsense(
 ) -> None:
     assert sample_library.library.search("uranium").suggestions == ()
     assert sample_library.library.search("xqzzyv").suggestions == ()
+
+
+# ------------------------------------------------------- nothing is lost, ever
+def test_a_front_matter_value_yaml_cannot_build_rejects_only_that_file(
+    folder: Path, library: Library
+) -> None:
+    (folder / "bad-month.md").write_text(
+        "---\ndate: 2024-13-01\nx: !!int abc\n---\nbody.\n", encoding="utf-8"
+    )
+    (folder / "deep.md").write_text("---\nx: " + "[" * 5000 + "\n---\nbody.\n", encoding="utf-8")
+    report = library.import_paths([folder])
+    items = _by_name(report)
+    assert report.counts["added"] >= 3
+    assert items["deep.md"].status == "rejected" and items["deep.md"].reason
+    assert library.count() == report.counts["added"]
+
+
+def test_an_unreadable_folder_is_reported_and_its_articles_stay(
+    folder: Path, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sub = folder / "sub"
+    sub.mkdir()
+    (sub / "inner.txt").write_text("Railway news\n\nA new railway line opens.\n", encoding="utf-8")
+    library.import_paths([folder])
+    assert library.search("railway").total == 1
+    # Now the subfolder cannot be read (as after chmod 000; simulated, since tests may run as root).
+    real_walk, real_lstat = os.walk, os.lstat
+    blocked = str(sub.resolve())
+
+    def walk(top, onerror=None, **kwargs):  # type: ignore[no-untyped-def]
+        for root, dirs, names in real_walk(top, onerror=onerror, **kwargs):
+            if str(root) == blocked:
+                if onerror:
+                    onerror(PermissionError(13, "Permission denied", blocked))
+                continue
+            yield root, dirs, names
+
+    def lstat(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(path).startswith(blocked + os.sep):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "walk", walk)
+    monkeypatch.setattr(os, "lstat", lstat)
+    report = library.import_paths([folder])
+    assert report.count("removed") == 0
+    assert any(item.status == "rejected" and "cannot read folder" in item.reason for item in report.files)
+    assert library.search("railway").total == 1
+
+
+def test_a_file_taking_the_old_text_of_a_file_changed_in_the_same_import_keeps_it(
+    tmp_path: Path, library: Library
+) -> None:
+    folder = tmp_path / "inc"
+    folder.mkdir()
+    (folder / "b.txt").write_text("Title one\n\nOld body about uranium exports.\n", encoding="utf-8")
+    library.import_paths([folder])
+    shutil.copy(folder / "b.txt", folder / "a.txt")
+    (folder / "b.txt").write_text("Title one\n\nNew body about railways.\n", encoding="utf-8")
+    items = _by_name(library.import_paths([folder]))
+    assert items["a.txt"].status == "added"
+    assert items["b.txt"].status == "updated"
+    assert library.search("uranium").total == 1
+    assert library.search("railways").total == 1
+
+
+def test_a_file_edited_into_another_files_text_is_one_article(tmp_path: Path, library: Library) -> None:
+    folder = tmp_path / "two"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "---\ntitle: A\nurl: https://u.example/a\n---\n\nAlpha text.\n", encoding="utf-8"
+    )
+    (folder / "b.md").write_text("---\ntitle: B\n---\n\nBeta text.\n", encoding="utf-8")
+    library.import_paths([folder])
+    (folder / "a.md").write_text(
+        "---\ntitle: A\nurl: https://u.example/a\n---\n\nBeta text.\n", encoding="utf-8"
+    )
+    items = _by_name(library.import_paths([folder]))
+    assert items["a.md"].status == "duplicate"
+    assert library.search("beta").total == 1
+    assert library.count() == 1
+
+
+def test_the_library_folder_itself_is_not_imported(library: Library) -> None:
+    (library.path / "README.md").write_text("# Not a release\n\nJust notes.\n", encoding="utf-8")
+    report = library.import_paths([library.path])
+    assert [item.status for item in report.files] == ["rejected"]
+    assert "library folder" in report.files[0].reason
+    assert library.count() == 0
+
+
+# ----------------------------------------------------------- query details
+@pytest.mark.parametrize(("typed", "plain"), [("Theme:energy", "theme:energy"), ("DATE:2024", "date:2024")])
+def test_field_names_are_not_case_sensitive(sample_library: SampleLibrary, typed: str, plain: str) -> None:
+    assert sample_library.library.search(typed).total == sample_library.library.search(plain).total > 0
+
+
+@pytest.mark.parametrize("query", ["date:>", "title:>", "theme:<="])
+def test_a_field_with_only_an_operator_needs_a_value(sample_library: SampleLibrary, query: str) -> None:
+    assert "needs a value" in (sample_library.library.search(query).error or "")
+
+
+def test_internal_parser_errors_become_a_plain_message(sample_library: SampleLibrary) -> None:
+    error = sample_library.library.search("NOT NOT x").error or ""
+    assert error and "index out of range" not in error
+
+
+def test_lang_and_accents_are_matched_loosely(sample_library: SampleLibrary) -> None:
+    library = sample_library.library
+    assert library.search("lang:RU").total == library.search("lang:ru").total > 0
+    assert library.search("Turkiye").total == library.search("Türkiye").total > 0
+
+
+def test_names_with_digits_are_not_corrected(sample_library: SampleLibrary) -> None:
+    assert sample_library.library.search("COVID-19").suggestions == ()

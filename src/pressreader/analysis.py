@@ -13,6 +13,7 @@ must stem exactly as the index does, so both import this leaf module.)
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -21,7 +22,8 @@ from pressreader._whoosh import analysis, porter, snowball_russian, stopwords
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _RUSSIAN = snowball_russian.RussianStemmer()
 
-#: Words: letters and digits, with inner apostrophes, dots or hyphens kept out.
+#: Words: runs of letters, digits and underscores; hyphens and apostrophes split
+#: words ("e-government" is "e" and "government").
 TOKEN_PATTERN = r"\w+"
 
 STOP_WORDS = frozenset(stopwords.stoplists["en"]) | frozenset(stopwords.stoplists["ru"])
@@ -29,9 +31,17 @@ STOP_WORDS = frozenset(stopwords.stoplists["en"]) | frozenset(stopwords.stoplist
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The index term for one lowercased word."""
+    """The index term for one lowercased word.
+
+    Cyrillic words go to the Russian stemmer (ё read as е); Latin words lose
+    their accents ("Türkiye" is found by "Turkiye") and go to Porter.
+    """
     if _CYRILLIC.search(word):
         return _RUSSIAN.stem(word.replace("ё", "е"))
+    if not word.isascii():
+        folded = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+        if folded.isascii():
+            word = folded
     if word.isascii() and word.isalpha():
         return porter.stem(word)
     return word

@@ -8,6 +8,7 @@ JSON), never as markup.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
@@ -24,6 +25,7 @@ from pressreader import __version__, config
 from pressreader.ingest import RejectedInput, read_file, read_text
 from pressreader.library import Library, LibraryError
 from pressreader.model import Article, FileReport, ImportReport
+from pressreader.printable import printable
 from pressreader.themes import Lexicon, LexiconError, load_lexicon
 
 COMMANDS = ("import", "search", "show", "classify", "themes", "stats")
@@ -32,6 +34,18 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 class CommandError(Exception):
     """A failure to report in one line (exit 1)."""
+
+
+class UsageError(Exception):
+    """A mistake in the command line itself, reported in one line (exit 2)."""
+
+
+class _Console(Console):
+    """A Rich console for which a closed pipe (``| head``) is not an error."""
+
+    def on_broken_pipe(self) -> None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(EXIT_OK)
 
 
 # ------------------------------------------------------------------ parsers
@@ -104,13 +118,17 @@ def _positive(value: str) -> int:
     return number
 
 
+#: Options of the reader and of the commands that take a value as the next argument.
+_VALUED_OPTIONS = frozenset({"--index", "--query", "-q", "--limit", "--sort"})
+
+
 def _find_command(argv: Sequence[str]) -> str | None:
     skip = False
     for token in argv:
         if skip:
             skip = False
             continue
-        if token == "--index":
+        if token in _VALUED_OPTIONS:
             skip = True
             continue
         if token == "--":
@@ -124,8 +142,8 @@ def _find_command(argv: Sequence[str]) -> str | None:
 # --------------------------------------------------------------------- main
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out = _Console(highlight=False, soft_wrap=True)
+    err = _Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         command = _find_command(args_list)
         if command is None:
@@ -143,8 +161,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         }[command]
         return handler(args, out, err)
     except (CommandError, LibraryError, LexiconError) as error:
-        err.print(Text(f"pressreader: {error}"))
+        err.print(Text(printable(f"pressreader: {error}")))
         return EXIT_FAILED
+    except UsageError as error:
+        err.print(Text(printable(f"pressreader: {error}")))
+        return EXIT_USAGE
     except KeyboardInterrupt:
         err.print(Text("pressreader: interrupted"))
         return 130
@@ -154,7 +175,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as error:  # a bug: say so briefly, keep the trace
         log = _write_crash_log()
-        err.print(Text(f"pressreader: unexpected error: {error!r}\nThe full trace is in {log}"))
+        err.print(
+            Text(printable(f"pressreader: unexpected error: {error!r}") + f"\nThe full trace is in {log}")
+        )
         return EXIT_FAILED
 
 
@@ -178,8 +201,9 @@ def _lexicon() -> Lexicon:
     return load_lexicon(config.themes_path())
 
 
-def _library(args: argparse.Namespace) -> Library:
-    return Library.open(config.library_path(args.index), lexicon=_lexicon())
+def _library(args: argparse.Namespace, *, create: bool = False) -> Library:
+    """The library for a command; only ``import`` creates one where there is none."""
+    return Library.open(config.library_path(args.index), lexicon=_lexicon(), create=create)
 
 
 def sample_path() -> Path:
@@ -196,24 +220,35 @@ def sample_path() -> Path:
 # ----------------------------------------------------------------- commands
 def _open(args: argparse.Namespace, err: Console) -> int:
     paths = [Path(p) for p in args.paths]
+    missing = [p for p in args.paths if not Path(p).expanduser().exists()]
+    if missing:
+        # Opening the reader would hide this behind the screen: stop here instead.
+        close = difflib.get_close_matches(missing[0], COMMANDS, n=1)
+        hint = f" (did you mean the command {close[0]!r}?)" if close else ""
+        raise UsageError(f"no such file or folder: {missing[0]}{hint}")
     index = args.index
     if args.sample:
         paths.insert(0, sample_path())
         if index is None:
-            import platformdirs
-
-            index = Path(platformdirs.user_data_dir("pressreader", appauthor=False)) / "sample-library"
+            index = config.sample_library_path()
     library = Library.open(config.library_path(index), lexicon=_lexicon())
     status = EXIT_OK
+    startup = ""
     try:
         if paths:
             report = _run_import(library, paths, err)
             _print_report(report, err, brief=True)
             if report.rejected:
                 status = EXIT_FAILED
+                first = report.rejected[0]
+                more = f" and {len(report.rejected) - 1} more" if len(report.rejected) > 1 else ""
+                startup = (
+                    f"{len(report.rejected)} file(s) rejected: {printable(first.path)}: "
+                    f"{printable(first.reason)}{more}. `pressreader import PATH` lists them all."
+                )
         from pressreader.ui.app import make_app  # the core never imports Textual
 
-        make_app(library, query=args.query).run()
+        make_app(library, query=args.query, message=startup).run()
     finally:
         library.close()
     return status
@@ -248,23 +283,30 @@ def _print_report(report: ImportReport, console: Console, *, brief: bool = False
     for item in report.files:
         if item.status in shown:
             console.print(_report_line(item))
+    console.print(Text(summary_line(report)))
+
+
+def summary_line(report: ImportReport) -> str:
+    """``43 file(s): 43 added, 0 updated, ...`` (and removals, when there were any)."""
     counts = report.counts
-    summary = ", ".join(f"{counts[key]} {key}" for key in counts)
-    console.print(Text(f"{len(report.files)} file(s): {summary}"))
+    removed = report.count("removed")
+    if removed:
+        counts["removed"] = removed
+    return f"{len(report.files)} file(s): " + ", ".join(f"{counts[key]} {key}" for key in counts)
 
 
 def _report_line(item: FileReport) -> Text:
     line = Text(f"{item.status:<9} ", style="bold red" if item.status == "rejected" else "")
-    line.append(item.path)
+    line.append(printable(item.path))
     if item.reason:
-        line.append(f": {item.reason}")
+        line.append(f": {printable(item.reason)}")
     elif item.articles > 1:
         line.append(f" ({item.articles} articles)")
     return line
 
 
 def _import(args: argparse.Namespace, out: Console, err: Console) -> int:
-    with _library(args) as library:
+    with _library(args, create=True) as library:
         paths = [Path(p) for p in args.paths]
         report = library.import_paths(paths) if args.json else _run_import(library, paths, err)
     if args.json:
@@ -391,6 +433,8 @@ def _classify(args: argparse.Namespace, out: Console, err: Console) -> int:
             articles = read_text(decode(data), path="-")
         else:
             path = Path(args.path)
+            if path.is_dir():
+                raise CommandError(f"{args.path}: is a folder; classify reads one file (or - for stdin)")
             if not path.is_file():
                 raise CommandError(f"{args.path}: no such file")
             articles = read_file(path)

@@ -33,6 +33,11 @@ def library_path(explicit: str | os.PathLike[str] | None = None, *, cwd: Path | 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "library"
 
 
+def sample_library_path() -> Path:
+    """Where ``pressreader --sample`` keeps the bundled samples: apart from the user's own library."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "sample-library"
+
+
 def config_dir() -> Path:
     env = os.environ.get(ENV_CONFIG)
     if env:

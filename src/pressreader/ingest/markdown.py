@@ -31,44 +31,66 @@ def parse(text: str) -> list[Draft]:
     meta: dict[str, Any] = {}
     match = _FRONT_MATTER.match(text)
     if match:
-        try:
-            loaded = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f" at line {mark.line + 2}" if mark is not None else ""
-            raise RejectedInput(f"front matter is not valid YAML{where}") from None
-        if loaded is not None and not isinstance(loaded, dict):
-            raise RejectedInput("front matter is not a mapping of keys to values")
-        meta = loaded or {}
+        meta = _front_matter(match.group(1))
         text = text[match.end() :]
-    paragraphs = markdown_paragraphs(text)
+    blocks = markdown_blocks(text)
     title = _inline_markdown(_text(meta.get("title")))
-    if not title and paragraphs and paragraphs[0].startswith("# "):
-        title = paragraphs.pop(0)[2:]
-    paragraphs = [p[2:] if p.startswith("# ") else p for p in paragraphs]
+    if not title and blocks and blocks[0][0] == "h1":
+        title = blocks.pop(0)[1]
     tags = meta.get("tags") or []
     if isinstance(tags, str):
         tags = [tag.strip() for tag in tags.split(",")]
     return [
         Draft(
-            paragraphs=paragraphs,
+            paragraphs=[block for _kind, block in blocks],
             title=title,
-            date=parse_date(meta.get("date") or meta.get("published") or ""),
+            date=parse_date(_text(meta.get("date") or meta.get("published"))),
             source=_text(meta.get("source") or meta.get("publisher")),
             url=_text(meta.get("url") or meta.get("link")),
             lang=_text(meta.get("lang") or meta.get("language")),
-            tags=[_text(tag) for tag in tags if tag is not None] if isinstance(tags, list) else [],
+            tags=[_text(tag) for tag in tags] if isinstance(tags, list) else [],
         )
     ]
 
 
+def _front_matter(block: str) -> dict[str, Any]:
+    """The front matter's keys and values, every scalar as written.
+
+    YAML's BaseLoader keeps scalars as strings: ``title: 12:30`` stays "12:30"
+    (not 750), ``lang: no`` stays "no" (not False), and no tag (``!!int abc``)
+    is ever constructed, so no value can raise anything but a YAML error.
+    """
+    try:
+        loaded = yaml.load(block, Loader=yaml.BaseLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        raise RejectedInput(f"front matter is not valid YAML{where}") from None
+    except RecursionError:
+        raise RejectedInput("front matter is nested too deeply") from None
+    if loaded is not None and not isinstance(loaded, dict):
+        raise RejectedInput("front matter is not a mapping of keys to values")
+    return loaded or {}
+
+
 def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
+    """A front-matter value as one line of text: strings as written, lists joined."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return ", ".join(item.strip() for item in value if isinstance(item, str))
+    return ""
 
 
 def markdown_paragraphs(text: str) -> list[str]:
     """Plain-text paragraphs of a Markdown document."""
-    paragraphs: list[str] = []
+    return [block for _kind, block in markdown_blocks(text)]
+
+
+def markdown_blocks(text: str) -> list[tuple[str, str]]:
+    """The blocks of a Markdown document as plain text: ``(kind, text)`` with kind
+    ``h1`` for a top-level heading, else ``p``."""
+    paragraphs: list[tuple[str, str]] = []
     bullets: list[str] = []
     list_depth = 0
     ordered_counters: list[int] = []
@@ -76,12 +98,13 @@ def markdown_paragraphs(text: str) -> list[str]:
     for token in _MARKDOWN.parse(text):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
-            ordered_counters.append(0 if token.type == "ordered_list_open" else -1)
+            start = token.attrGet("start") if token.type == "ordered_list_open" else None
+            ordered_counters.append(-1 if token.type == "bullet_list_open" else int(start or 1) - 1)
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
             ordered_counters.pop()
             if list_depth == 0 and bullets:
-                paragraphs.append("\n".join(bullets))
+                paragraphs.append(("p", "\n".join(bullets)))
                 bullets = []
         elif token.type == "list_item_open" and ordered_counters and ordered_counters[-1] >= 0:
             ordered_counters[-1] += 1
@@ -97,10 +120,10 @@ def markdown_paragraphs(text: str) -> list[str]:
                 marker = f"{number}." if number > 0 else "•"
                 bullets.append(f"{'  ' * (list_depth - 1)}{marker} {content}")
             else:
-                paragraphs.append(f"# {content}" if heading else content)
+                paragraphs.append(("h1" if heading else "p", content))
             heading = False
     if bullets:
-        paragraphs.append("\n".join(bullets))
+        paragraphs.append(("p", "\n".join(bullets)))
     return paragraphs
 
 

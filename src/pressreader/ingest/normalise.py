@@ -16,17 +16,22 @@ from dataclasses import dataclass, field
 from pressreader.ingest.errors import RejectedInput
 from pressreader.model import Article, Paragraph
 
-#: C0 and C1 control characters except tab and newline, DEL, and the Unicode
-#: bidirectional overrides and isolates that can disguise text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
-#: An escape sequence whose ESC has been seen: the ESC goes, but so must its payload.
+#: C0 and C1 control characters except tab and newline, DEL, the Unicode
+#: bidirectional marks, overrides and isolates that can disguise text, and the
+#: invisible characters that split words (zero-width space, word joiner, soft
+#: hyphen, BOM).  Zero-width (non-)joiners stay: Persian and emoji need them.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+#: Whole escape sequences (CSI, and OSC/DCS/SOS/PM/APC strings with their
+#: terminator): their payload goes with the ESC.  A stray ESC without a
+#: complete sequence is just removed by ``_CONTROL``; what follows it is text,
+#: and must never be swallowed to the end of the document.
 _ESCAPE_SEQUENCE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final byte
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC ... ST
-    r"|\x1b[@-Z\\-_]"  # two-byte sequences
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-    r"|\x9d[^\x07\x9c]*(?:\x07|\x9c)?"  # 8-bit OSC
+    r"\x1b\[[0-?]{0,64}[ -/]{0,8}[@-~]"  # CSI ... final byte
+    r"|\x1b[\]PX^_][^\x07\x1b\n]{0,4096}(?:\x07|\x1b\\)"  # OSC, DCS, ... BEL or ST
+    r"|\x9b[0-?]{0,64}[ -/]{0,8}[@-~]"  # 8-bit CSI
+    r"|[\x9d\x90\x98\x9e\x9f][^\x07\x9c\n]{0,4096}(?:\x07|\x9c)"  # 8-bit OSC, DCS, ... ST
 )
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
@@ -75,7 +80,8 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def clean_paragraph(block: str) -> str:
-    lines = [_SPACES.sub(" ", line).strip() for line in clean_text(block).split("\n")]
+    """Whitespace of one paragraph normalised (the text is already cleaned)."""
+    lines = [_SPACES.sub(" ", line).strip() for line in block.split("\n")]
     lines = [line for line in lines if line]
     if not lines:
         return ""
@@ -141,7 +147,7 @@ def text_fingerprint(paragraphs: list[str]) -> str:
 
 
 def normalise(draft: Draft, *, path: str = "") -> Article:
-    paragraphs = [p for p in (clean_paragraph(p) for p in draft.paragraphs) if p]
+    paragraphs = [p for p in (clean_paragraph(clean_text(p)) for p in draft.paragraphs) if p]
     if not paragraphs:
         raise RejectedInput("no body text")
     title = clean_line(draft.title)

@@ -160,12 +160,12 @@ class Catalog:
             ).fetchall()
         return [row[0] for row in rows]
 
-    def owner(self, article_id: str, fingerprint: str) -> tuple[str, str] | None:
-        """(id, path) of an article already in the library with this id or this text."""
+    def owner(self, article_id: str, fingerprint: str, *, other_than: str) -> tuple[str, str] | None:
+        """(id, path) of an article from another file than ``other_than`` with this id or this text."""
         with self._lock:
             row = self._db.execute(
-                "SELECT id, path FROM articles WHERE id = ? OR fingerprint = ? LIMIT 1",
-                (article_id, fingerprint),
+                "SELECT id, path FROM articles WHERE (id = ? OR fingerprint = ?) AND path != ? LIMIT 1",
+                (article_id, fingerprint, other_than),
             ).fetchone()
         return (row[0], row[1]) if row else None
 

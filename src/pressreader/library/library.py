@@ -51,29 +51,62 @@ class Library:
         self.lexicon = lexicon
         self._lock = threading.RLock()
         self._catalog = Catalog(path / "catalog.sqlite3")
-        whoosh_dir = path / "whoosh"
-        self._schema = build_schema()
-        if whoosh_index.exists_in(str(whoosh_dir), INDEX_NAME):
-            self._index = whoosh_index.open_dir(str(whoosh_dir), indexname=INDEX_NAME)
+        self._whoosh_dir = path / "whoosh"
+        if whoosh_index.exists_in(str(self._whoosh_dir), INDEX_NAME):
+            self._index = whoosh_index.open_dir(str(self._whoosh_dir), indexname=INDEX_NAME)
         else:
-            whoosh_dir.mkdir(exist_ok=True)
-            self._index = whoosh_index.create_in(str(whoosh_dir), self._schema, indexname=INDEX_NAME)
+            self._whoosh_dir.mkdir(exist_ok=True)
+            self._index = whoosh_index.create_in(str(self._whoosh_dir), build_schema(), indexname=INDEX_NAME)
+        if self._catalog.get_meta("schema") != str(SCHEMA_VERSION):
+            self._rebuild_index()
         self._searcher = self._index.searcher()
         self._parser = QueryParser(self._index.schema, lexicon.themes)
 
     # ----------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: Path, *, lexicon: Lexicon | None = None) -> Library:
-        """Open the library in ``path``, creating it (and the folder) if needed."""
+    def open(cls, path: Path, *, lexicon: Lexicon | None = None, create: bool = True) -> Library:
+        """Open the library in ``path``; create it (and the folder) if ``create``, else
+        raise :class:`LibraryError` when there is no library there."""
         path = Path(path).expanduser()
+        marker = path / MARKER
+        if not create and not marker.is_file():
+            raise LibraryError(
+                f"there is no pressreader library in {path} yet; import releases first "
+                "(pressreader import PATH), or name another one with --index"
+            )
         try:
             path.mkdir(parents=True, exist_ok=True)
-            marker = path / MARKER
             if not marker.exists():
                 marker.write_text(json.dumps({"schema": SCHEMA_VERSION}) + "\n", encoding="utf-8")
             return cls(path, lexicon or load_lexicon())
         except OSError as error:
             raise LibraryError(f"cannot open the library in {path}: {error.strerror or error}") from None
+        except Exception as error:  # sqlite3.DatabaseError, Whoosh's errors on damaged files
+            raise LibraryError(
+                f"the library in {path} is damaged and cannot be opened ({type(error).__name__}: {error})"
+            ) from None
+
+    def _rebuild_index(self) -> None:
+        """Build the Whoosh index anew from the catalog, which holds every article whole.
+
+        Runs when the index was made by another version of the schema or the
+        analyzer (``SCHEMA_VERSION``): no file is read again, and each article
+        is classified again by the current lexicon on the way.
+        """
+        self._index = whoosh_index.create_in(str(self._whoosh_dir), build_schema(), indexname=INDEX_NAME)
+        writer = self._index.writer()
+        try:
+            with self._catalog.transaction() as db:
+                for article, position, fingerprint in self._catalog.all_articles():
+                    article = self.lexicon.classify_article(article)
+                    writer.add_document(**document(article))
+                    Catalog.put_article(db, article, position, fingerprint)
+                Catalog.set_meta(db, "schema", str(SCHEMA_VERSION))
+                Catalog.set_meta(db, "lexicon", self.lexicon.fingerprint)
+                writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
 
     def close(self) -> None:
         with self._lock:
@@ -180,11 +213,15 @@ class Library:
 
     # ---------------------------------------------------------------- writing
     def import_paths(self, paths: Iterable[Path], progress: Progress | None = None) -> ImportReport:
-        """Import files and folders; every file gets a :class:`FileReport`."""
+        """Import files and folders; every file gets a :class:`FileReport`.
+
+        One batch, one commit: the index and the catalog change together or
+        not at all.  No input, however broken, aborts the batch: a file that
+        cannot be used is reported "rejected" with the reason.
+        """
         report = ImportReport()
-        files, missing, folders = self._expand(paths)
-        for path in missing:
-            report.files.append(FileReport(str(path), "rejected", "no such file or folder"))
+        files, problems, folders, unreadable = self._expand(paths)
+        report.files.extend(problems)
         reclassify = self._catalog.get_meta("lexicon") != self.lexicon.fingerprint
         try:
             writer = self._index.writer(timeout=5.0)
@@ -199,20 +236,18 @@ class Library:
                 # Removals first, so that a duplicate of a removed file takes its place.
                 for folder in folders:
                     for gone in self._catalog.files_under(str(folder)):
-                        if not os.path.exists(gone):
-                            ids = self._catalog.ids_for_path(gone)
-                            for article_id in ids:
-                                writer.delete_by_term("id", article_id)
-                            Catalog.delete_articles(db, ids)
-                            Catalog.delete_file(db, gone)
-                            report.files.append(
-                                FileReport(gone, "removed", "file no longer exists", len(ids))
-                            )
+                        if _is_gone(gone) and not any(_inside(gone, bad) for bad in unreadable):
+                            report.files.append(self._remove_file(gone, writer, db))
                 seen: dict[str, str] = {}
                 for done, path in enumerate(files, start=1):
                     if progress:
                         progress(done - 1, len(files), str(path))
                     report.files.append(self._import_file(path, writer, db, seen))
+                # A file found to duplicate a release that a later file of this
+                # batch changed or dropped may hold the release now: look again.
+                for index, item in enumerate(report.files):
+                    if item.status == "duplicate":
+                        report.files[index] = self._import_file(Path(item.path), writer, db, seen)
                 writer.commit()
         except BaseException:
             writer.cancel()
@@ -223,17 +258,39 @@ class Library:
             self._searcher = self._searcher.refresh()
         return report
 
-    def _expand(self, paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Path]]:
+    def _remove_file(self, path: str, writer, db) -> FileReport:  # type: ignore[no-untyped-def]
+        ids = self._catalog.ids_for_path(path)
+        for article_id in ids:
+            writer.delete_by_term("id", article_id)
+        Catalog.delete_articles(db, ids)
+        Catalog.delete_file(db, path)
+        return FileReport(path, "removed", "file no longer exists", len(ids))
+
+    def _expand(self, paths: Iterable[Path]) -> tuple[list[Path], list[FileReport], list[Path], list[str]]:
+        """(files to read, reports for unusable paths, folders walked, folders that could not be read)."""
         files: list[Path] = []
-        missing: list[Path] = []
+        problems: list[FileReport] = []
         folders: list[Path] = []
+        unreadable: list[str] = []
         library = self.path.resolve()
+
+        def cannot_read(error: OSError) -> None:
+            where = str(error.filename or "")
+            unreadable.append(where)
+            problems.append(FileReport(where, "rejected", f"cannot read folder: {error.strerror or error}"))
+
         for raw in paths:
             path = Path(raw).expanduser()
-            if path.is_dir():
+            try:
                 resolved = path.resolve()
+            except (OSError, RuntimeError) as error:  # a symlink loop
+                problems.append(FileReport(str(path), "rejected", f"cannot resolve: {error}"))
+                continue
+            if resolved == library or library in resolved.parents:
+                problems.append(FileReport(str(path), "rejected", "this is the library folder itself"))
+            elif path.is_dir():
                 folders.append(resolved)
-                for root, dirs, names in os.walk(resolved):
+                for root, dirs, names in os.walk(resolved, onerror=cannot_read):
                     dirs[:] = sorted(
                         d for d in dirs if not d.startswith(".") and Path(root, d).resolve() != library
                     )
@@ -242,11 +299,11 @@ class Library:
                         if not name.startswith(".") and candidate.suffix.lower() in ingest.SUFFIXES:
                             files.append(candidate)
             elif path.exists():
-                files.append(path.resolve())
+                files.append(resolved)
             else:
-                missing.append(path)
+                problems.append(FileReport(str(path), "rejected", "no such file or folder"))
         unique = list(dict.fromkeys(files))
-        return unique, missing, folders
+        return unique, problems, folders, unreadable
 
     def _import_file(self, path: Path, writer, db, seen: dict[str, str]) -> FileReport:  # type: ignore[no-untyped-def]
         key = str(path)
@@ -265,17 +322,23 @@ class Library:
         try:
             articles = ingest.read_file(path)
         except ingest.RejectedInput as error:
+            reason = error.reason
+        except Exception as error:  # a parser's bug must not cost the rest of the batch
+            reason = f"could not be read ({type(error).__name__}: {error})"
+        else:
+            reason = ""
+        if reason:
             # Nothing in the library changes: articles from an earlier, good
             # version of this file stay until the file is readable again.
-            Catalog.put_file(db, FileRecord(key, stat.st_mtime_ns, stat.st_size, "rejected", error.reason))
-            return FileReport(key, "rejected", error.reason)
+            Catalog.put_file(db, FileRecord(key, stat.st_mtime_ns, stat.st_size, "rejected", reason))
+            return FileReport(key, "rejected", reason)
         old_ids = set(self._catalog.ids_for_path(key))
         kept, duplicates = [], 0
         for position, article in enumerate(articles):
             fingerprint = text_fingerprint([p.text for p in article.paragraphs])
-            owner = self._catalog.owner(article.id, fingerprint)
+            owner = self._catalog.owner(article.id, fingerprint, other_than=key)
             in_batch = seen.get(article.id) or seen.get(fingerprint)
-            if (owner and owner[1] != key) or (in_batch and in_batch != key):
+            if owner or (in_batch and in_batch != key):
                 duplicates += 1
                 continue
             seen[article.id] = seen[fingerprint] = key
@@ -320,3 +383,18 @@ class Library:
 def _with_snippet(hit: Hit, article: Article, terms: frozenset[str]) -> Hit:
     text, spans = snippet(article, terms)
     return replace(hit, snippet=text, snippet_spans=spans)
+
+
+def _is_gone(path: str) -> bool:
+    """True only when the file is certainly not there (not when it merely cannot be read)."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _inside(path: str, folder: str) -> bool:
+    return bool(folder) and (path == folder or path.startswith(folder.rstrip("/\\") + os.sep))

@@ -19,7 +19,7 @@ from pressreader._whoosh import query as wq
 from pressreader.library.schema import ALIASES, QUERY_FIELDS
 
 _DATE_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_FIELD_PREFIX = re.compile(r'(?<![\w"\\])([A-Za-z_]\w*):(?=(\S?))')
+_FIELD_PREFIX = re.compile(r'(?<![\w"\\])([A-Za-z_]\w*):(?=(\S*))')
 _QUOTED = re.compile(r'"[^"]*"')
 _HIGH = "\uffff"
 TEXT_FIELDS = ("title", "body")
@@ -50,17 +50,21 @@ class QueryParser:
         text = text.strip()
         if not text:
             return None
-        self._check_syntax(text)
+        text = self._check_syntax(text)
         try:
             parsed = self._parser.parse(text)
-        except Exception as error:  # Whoosh raises assorted errors on odd input
-            raise QueryError(f"cannot parse the query: {error}") from None
+        except Exception:  # Whoosh raises assorted internal errors on odd input
+            raise QueryError(
+                "cannot make sense of the query: check the AND, OR, NOT and parentheses"
+            ) from None
         query = self._rewrite(parsed)
-        if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
+        if isinstance(query, type(wq.NullQuery)):
             raise QueryError("the query has no words to search for")
         return query
 
-    def _check_syntax(self, text: str) -> None:
+    def _check_syntax(self, text: str) -> str:
+        """Refuse what Whoosh would silently repair; return the text with field names
+        in their canonical lowercase (Whoosh's field names are case-sensitive)."""
         if text.count('"') % 2:
             raise QueryError('unclosed quote: add the closing " or remove the opening one')
         bare = _QUOTED.sub('""', text)
@@ -74,12 +78,17 @@ class QueryParser:
         if bare.count("[") != bare.count("]") or bare.count("{") != bare.count("}"):
             raise QueryError("unclosed range: write date:[2024-01-01 to 2024-06-30]")
         for match in _FIELD_PREFIX.finditer(bare):
-            name, after = match.group(1), match.group(2)
+            name, value = match.group(1), match.group(2)
             if name.lower() not in self._known:
                 fields = ", ".join(f"{f}:" for f in QUERY_FIELDS)
                 raise QueryError(f"unknown field {name}: (fields are {fields})")
-            if not after:
+            if not value.strip("<>=") and not value.startswith(('"', "(", "[", "{")):
                 raise QueryError(f"{name}: needs a value, e.g. {_example(self._known[name.lower()])}")
+        # Outside quotes, field names to lowercase: Theme:energy works like theme:energy.
+        pieces = re.split(r'("[^"]*")', text)
+        for index in range(0, len(pieces), 2):
+            pieces[index] = _FIELD_PREFIX.sub(lambda m: m.group(1).lower() + ":", pieces[index])
+        return "".join(pieces)
 
     def _rewrite(self, node: wq.Query) -> wq.Query:
         if isinstance(node, (wq.compound.CompoundQuery, wq.Not)):

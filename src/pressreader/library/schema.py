@@ -9,9 +9,10 @@ from pressreader._whoosh import fields
 from pressreader.analysis import ANALYZER
 from pressreader.model import Article
 
-#: Bump when the schema or the analyzer changes: a library built by an older
-#: version is then rebuilt from its catalog on open.
-SCHEMA_VERSION = 1
+#: Bump when the schema or the analyzer changes: a library whose index was built
+#: by another version is rebuilt from its catalog when it is opened.
+#: 2: lang lowercased; Latin accents folded by the analyzer.
+SCHEMA_VERSION = 2
 
 #: Fields a query may name, with their aliases.
 QUERY_FIELDS = ("title", "body", "theme", "source", "date", "lang", "tag")
@@ -31,7 +32,7 @@ def build_schema() -> fields.Schema:
         source_words=fields.TEXT(analyzer=ANALYZER),
         source_name=fields.STORED(),
         theme=fields.KEYWORD(stored=True, lowercase=True, scorable=True),
-        lang=fields.ID(stored=True),
+        lang=fields.ID(stored=True, analyzer=exact_lower),
         tag=fields.KEYWORD(lowercase=True, commas=True),
     )
 

@@ -16,6 +16,8 @@ from pressreader import analysis
 from pressreader.model import Article
 
 _WORD = re.compile(r"\w+")
+MAX_WORDS = 8
+MAX_WORD = 30
 #: Query words that are operators or field names, never misspellings.
 _OPERATORS = {"AND", "OR", "NOT", "TO"}
 
@@ -28,7 +30,15 @@ def suggest(
     *,
     limit: int = 3,
 ) -> tuple[str, ...]:
-    """Up to ``limit`` corrected versions of the query ``text`` that find something, best first."""
+    """Up to ``limit`` corrected versions of the query ``text`` that find something, best first.
+
+    Only short queries of ordinary words are corrected: a word with digits or
+    hyphens ("COVID-19") is a name, not a misspelling, and a query of dozens of
+    words was not typed by hand.
+    """
+    words = _WORD.findall(text)
+    if len(words) > MAX_WORDS or any(len(word) > MAX_WORD for word in words):
+        return ()
     reader = searcher.reader()
     corrector = searcher.corrector("body")
     replacements: list[tuple[int, int, list[str]]] = []
@@ -37,13 +47,14 @@ def suggest(
         if word in _OPERATORS or _is_field_part(text, match.start(), match.end()):
             continue
         stems = analysis.terms(word)
-        if len(stems) != 1 or len(word) < 3 or word.isdigit():
+        if len(stems) != 1 or len(word) < 4 or not word.isalpha() or _in_compound(text, match):
             continue
         stem = stems[0]
         if reader.doc_frequency("body", stem) or reader.doc_frequency("title", stem):
             continue
         words = []
-        for candidate in corrector.suggest(stem, limit=limit, maxdist=2):
+        # One edit for short words ("уран" is not "арал"), two for longer ones.
+        for candidate in corrector.suggest(stem, limit=limit, maxdist=1 if len(word) < 7 else 2):
             surface = _surface_form(candidate, searcher, load)
             if surface and surface.casefold() != word.casefold():
                 words.append(surface)
@@ -63,6 +74,13 @@ def suggest(
         if candidate not in suggestions and finds(candidate):
             suggestions.append(candidate)
     return tuple(suggestions)
+
+
+def _in_compound(text: str, match: re.Match[str]) -> bool:
+    """True for a part of "COVID-19" or "e-government": hyphens or digits around the word."""
+    before = text[match.start() - 1 : match.start()]
+    after = text[match.end() : match.end() + 1]
+    return before in ("-", "/", ".") or after in ("-", "/", ".")
 
 
 def _is_field_part(text: str, start: int, end: int) -> bool:

@@ -31,10 +31,15 @@ class PressReaderApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
-    def __init__(self, library: Library, *, query: str = "") -> None:
+    def __init__(self, library: Library, *, query: str = "", message: str = "") -> None:
         super().__init__()
         self.library = library
         self.initial_query = query
+        self.startup_message = message
+
+    def on_mount(self) -> None:
+        if self.startup_message:
+            self.notify(self.startup_message, severity="warning", timeout=15, markup=False)
 
     def get_default_screen(self) -> Screen[None]:
         return ReaderScreen(self.library, query=self.initial_query)
@@ -57,6 +62,7 @@ class PressReaderApp(App[None]):
             yield SystemCommand("Back to the list", "Leave the article (Esc)", screen.action_back)
 
 
-def make_app(library: Library, *, query: str = "") -> PressReaderApp:
-    """The reader over ``library``, optionally opened on ``query``."""
-    return PressReaderApp(library, query=query)
+def make_app(library: Library, *, query: str = "", message: str = "") -> PressReaderApp:
+    """The reader over ``library``, optionally opened on ``query``; ``message`` (plain
+    text, e.g. what an import before launch rejected) is shown as a notification."""
+    return PressReaderApp(library, query=query, message=message)
