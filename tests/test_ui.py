@@ -680,3 +680,14 @@ def test_chips_use_the_theme_colour_and_skip_unknown_themes(library: Library) ->
     text = rendering.chips(("energy", "no-such-theme", "diplomacy"), themes, count=3, width=6)
     assert text.plain == f" {themes['energy'].label[:6]:<6} " + " " + f" {themes['diplomacy'].label[:5]}… "
     assert text.spans[0].style.bgcolor.triplet.hex == themes["energy"].color.lower()  # type: ignore[union-attr]
+
+
+async def test_the_status_line_says_newest_first_when_nothing_ranks(library: Library) -> None:
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot)
+        assert "sort: newest first" in status_text(app)  # blank query: the whole library by date
+        await search(pilot, "uranium")
+        assert "sort: relevance" in status_text(app)
+        await search(pilot, "theme:energy")
+        assert "sort: newest first" in status_text(app)  # filters only: nothing to rank by

@@ -147,6 +147,7 @@ class ReaderScreen(Screen[None]):
             return  # the user has typed on since; a newer search is on its way
         result = message.result
         self.result = result
+        self._show_mode()
         self.query_one("#count", Static).update(
             notice.count_line(result, message.library_count, message.seconds)
         )
@@ -261,7 +262,10 @@ class ReaderScreen(Screen[None]):
     def _show_mode(self) -> None:
         text = Text()
         text.append("sort: ", Style(dim=True))
-        text.append("newest first" if self.sort == "date" else "relevance", Style(bold=True))
+        # A blank or filter-only query has nothing to rank by: the core lists it
+        # newest first whatever the sort, and the status line says so.
+        unranked = self.result is not None and not self.result.terms and not self.result.error
+        text.append("newest first" if self.sort == "date" or unranked else "relevance", Style(bold=True))
         text.append("  ·  themes: ", Style(dim=True))
         text.append("on" if self.show_themes else "off", Style(bold=True))
         self.query_one("#mode", Static).update(text)
