@@ -121,7 +121,9 @@ class Library:
 
     # ---------------------------------------------------------------- reading
     def count(self) -> int:
-        return self._catalog.count()
+        """Articles in the library (the index's document count: no table scan on the typing path)."""
+        with self._lock:
+            return int(self._fresh_searcher().doc_count())
 
     def get(self, article_id: str) -> Article | None:
         return self._catalog.get(article_id)
