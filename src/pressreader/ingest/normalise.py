@@ -54,6 +54,8 @@ class Draft:
     url: str = ""
     lang: str = ""
     tags: list[str] = field(default_factory=list)
+    #: 1-based number of the record in a multi-record file (0 for a one-document file).
+    record: int = 0
 
 
 def clean_text(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pressreader.ingest.normalise import Draft, split_paragraphs
 
 NAME = "text"
+SUFFIXES = (".txt", ".text")
 
 
 def sniff(text: str, suffix: str) -> bool:

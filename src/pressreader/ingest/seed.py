@@ -13,6 +13,7 @@ from pressreader.ingest.errors import RejectedInput
 from pressreader.ingest.normalise import Draft, parse_date, split_paragraphs
 
 NAME = "seed"
+SUFFIXES = (".txt",)
 _HEADER = re.compile(
     r"^\ufeff?\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\b[^|\n]*\|\s*(?P<source>[^\n]*?)\s*$",
     re.IGNORECASE,
