@@ -248,7 +248,6 @@ _RANDOM_JUNK = random.Random(20241124).randbytes(4096)
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(200), ("binary",)),
         ("nuls.txt", b"text\x00\x00\x00\x01\x02" * 300, ("binary", "nul")),
         ("random.txt", _RANDOM_JUNK, ("binary", "decode", "utf-8")),
-        ("latin1.txt", "Café crème, déjà vu.\n".encode("latin-1"), ("decode", "utf-8")),
         ("no-body.md", b"---\ntitle: Only a title\ndate: 2024-01-01\n---\n", ("body",)),
         ("no-body-blank.md", b"---\ntitle: Only a title\n---\n\n   \n\n", ("body",)),
         ("bad-yaml.md", b"---\ntitle: [unclosed\ndate: 2024-01-01\n---\n\nBody text.\n", ("yaml",)),
@@ -317,3 +316,36 @@ def test_markdown_headings_and_numbered_lists_keep_their_text() -> None:
     article = read_text(text, suffix=".md")[0]
     assert article.title == "Heading one"
     assert [p.text for p in article.paragraphs] == ["Text.", "5. five\n6. six", "# 1 priority is this"]
+
+
+# ---------------------------------------------------------------- encodings
+RUSSIAN_RELEASE = (
+    "Переговоры министров иностранных дел\n\n"
+    "Министерство иностранных дел Республики Казахстан сообщает о переговорах с министром. "
+    "Стороны обсудили сотрудничество в области транспорта и энергетики.\n\n"
+    "Второй абзац текста о поставках урана и строительстве атомной электростанции.\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r", "cp866", "utf-16", "utf-16-le", "utf-8-sig"])
+def test_russian_in_legacy_code_pages_and_utf16_is_read(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / f"release-{encoding}.txt"
+    path.write_bytes(RUSSIAN_RELEASE.encode(encoding))
+    article = read_file(path)[0]
+    assert article.title == "Переговоры министров иностранных дел"
+    assert "урана" in article.paragraphs[-1].text
+    assert article.lang == "ru"
+
+
+def test_western_code_page_and_crlf_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Visite officielle\r\n\r\nCafé crème, déjà vu à Genève.\r\n".encode("latin-1"))
+    article = read_file(path)[0]
+    assert article.paragraphs[0].text == "Café crème, déjà vu à Genève."
+
+
+def test_very_long_lines_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text("Title\n\n" + "word " * 200_000 + "\n", encoding="utf-8")
+    article = read_file(path)[0]
+    assert len(article.paragraphs[0].text) > 900_000

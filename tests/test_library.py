@@ -622,3 +622,34 @@ def test_lang_and_accents_are_matched_loosely(sample_library: SampleLibrary) -> 
 
 def test_names_with_digits_are_not_corrected(sample_library: SampleLibrary) -> None:
     assert sample_library.library.search("COVID-19").suggestions == ()
+
+
+# ---------------------------------------------------------------- languages
+def test_each_language_is_searchable_its_own_way(tmp_path: Path, library: Library) -> None:
+    folder = tmp_path / "languages"
+    folder.mkdir()
+    (folder / "ru.txt").write_text(
+        "Переговоры в Астане\n\nМинистр провёл переговоры с министром иностранных дел Германии.\n",
+        encoding="utf-8",
+    )
+    (folder / "kk.txt").write_text(
+        "Кездесу\n\nҚазақстан Республикасының Сыртқы істер министрі елшімен кездесті.\n", encoding="utf-8"
+    )
+    (folder / "de.txt").write_text(
+        "Rohstoffpartnerschaft\n\nDie Bundesregierung und Kasachstan vereinbaren eine umfassende "
+        "Partnerschaft für kritische Rohstoffe und grünen Wasserstoff.\n",
+        encoding="utf-8",
+    )
+    library.import_paths([folder])
+    langs = {Path(a.path).stem: a.lang for a in (library.get(h.id) for h in library.search("").hits) if a}
+    assert langs == {"ru": "ru", "kk": "kk", "de": "de"}
+    # Russian: inflected forms meet through the stemmer.
+    assert library.search("министра").total == 1
+    assert library.search("переговорах").total == 1
+    # Kazakh and German: found by the exact word (no stemmer), case and accents aside.
+    assert library.search("министрі").total == 1
+    assert library.search("Partnerschaft").total == 1
+    assert library.search("grunen").total == 1
+    hit = library.search("Partnerschaft", snippets=True).hits[0]
+    start, end = hit.snippet_spans[0]
+    assert hit.snippet[start:end] == "Partnerschaft"

@@ -38,10 +38,7 @@ def stem(word: str) -> str:
     """
     if _CYRILLIC.search(word):
         return _RUSSIAN.stem(word.replace("ё", "е"))
-    if not word.isascii():
-        folded = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-        if folded.isascii():
-            word = folded
+    word = fold(word)
     if word.isascii() and word.isalpha():
         return porter.stem(word)
     return word
@@ -75,6 +72,34 @@ def make_analyzer() -> analysis.Analyzer:
 ANALYZER = make_analyzer()
 
 
+class FoldFilter(analysis.Filter):
+    """Latin accents folded ("Türkiye" is "turkiye"), nothing else changed."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens: Iterable[analysis.Token]) -> Iterator[analysis.Token]:
+        for token in tokens:
+            token.text = fold(token.text)
+            yield token
+
+
+#: For languages without a stemmer here (Kazakh, German, ...): words as written, lowercased.
+PLAIN_ANALYZER = analysis.RegexTokenizer(TOKEN_PATTERN) | analysis.LowercaseFilter() | FoldFilter()
+
+
+@lru_cache(maxsize=100_000)
+def fold(word: str) -> str:
+    """``word`` without Latin accents; other scripts untouched."""
+    if word.isascii() or _CYRILLIC.search(word):
+        return word
+    folded = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return folded if folded.isascii() else word
+
+
 def terms(text: str) -> list[str]:
     """The index terms of ``text``, in order (stop words dropped)."""
     return [token.text for token in ANALYZER(text)]
@@ -86,10 +111,15 @@ def term_spans(text: str) -> list[tuple[str, int, int]]:
 
 
 def find_terms(text: str, wanted: frozenset[str] | set[str]) -> list[tuple[int, int]]:
-    """Character spans of the words in ``text`` whose index term is in ``wanted``."""
+    """Character spans of the words in ``text`` whose index term (stemmed, or word for
+    word as languages without a stemmer are indexed) is in ``wanted``."""
     if not wanted or not text:
         return []
-    return [(start, end) for term, start, end in term_spans(text) if term in wanted]
+    return [
+        (start, end)
+        for term, start, end in term_spans(text)
+        if term in wanted or fold(text[start:end].lower()) in wanted
+    ]
 
 
 _WORD = re.compile(TOKEN_PATTERN)

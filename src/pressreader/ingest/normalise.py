@@ -38,7 +38,7 @@ _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
 _BULLET = re.compile(r"^(?:[-*•·‣▪–]|\d{1,3}[.)])\s+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_KAZAKH = re.compile(r"[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
+_KAZAKH = re.compile(r"[әғқңөұүһӘҒҚҢӨҰҮҺ]")
 
 TITLE_LIMIT = 100
 
@@ -124,16 +124,34 @@ def recover_title(paragraphs: list[str]) -> str:
     return cut.rstrip(" ,;:–—-") + "…"
 
 
+_UKRAINIAN = re.compile(r"[їєґЇЄҐ]")
+
+
 def guess_language(text: str) -> str:
-    """ "ru", "kk" or "en" from the script of the letters; "" when there are no letters."""
+    """The language of ``text`` as an ISO 639-1 code; ``""`` when there are no letters.
+
+    Cyrillic text is told apart by its letters (Ukrainian ї є ґ, Kazakh
+    ә ғ қ ң ө ұ ү һ, else Russian), which is more reliable on short releases
+    than a statistical model; Latin-script text goes to py3langid (a
+    well-kept fork of langid.py), and short or doubtful Latin text is English.
+    """
     sample = text[:4000]
     cyrillic = len(_CYRILLIC.findall(sample))
     latin = len(_LATIN.findall(sample))
     if cyrillic == 0 and latin == 0:
         return ""
     if cyrillic > latin:
-        return "kk" if len(_KAZAKH.findall(sample)) * 50 > cyrillic else "ru"
-    return "en"
+        if len(_UKRAINIAN.findall(sample)) * 100 > cyrillic:
+            return "uk"
+        if len(_KAZAKH.findall(sample)) * 50 > cyrillic:
+            return "kk"
+        return "ru"
+    if latin < 60:
+        return "en"
+    import py3langid  # loaded on the first Latin-script text without a declared language
+
+    language, _score = py3langid.classify(sample)
+    return str(language)
 
 
 def article_id(url: str, paragraphs: list[str]) -> str:

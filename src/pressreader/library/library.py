@@ -181,7 +181,7 @@ class Library:
         hits = [
             Hit(
                 id=fields["id"],
-                title=fields.get("title", ""),
+                title=fields.get("title_text", ""),
                 date=fields.get("date", ""),
                 source=fields.get("source_name", ""),
                 score=round(score, 3),

@@ -22,7 +22,8 @@ _DATE_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _FIELD_PREFIX = re.compile(r'(?<![\w"\\])([A-Za-z_]\w*):(?=(\S*))')
 _QUOTED = re.compile(r'"[^"]*"')
 _HIGH = "\uffff"
-TEXT_FIELDS = ("title", "body")
+#: Where words are looked for: stemmed text (English, Russian) and word-for-word text.
+TEXT_FIELDS = ("title", "body", "title_plain", "body_plain")
 
 
 class QueryError(ValueError):
