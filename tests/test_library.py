@@ -653,3 +653,66 @@ def test_each_language_is_searchable_its_own_way(tmp_path: Path, library: Librar
     hit = library.search("Partnerschaft", snippets=True).hits[0]
     start, end = hit.snippet_spans[0]
     assert hit.snippet[start:end] == "Partnerschaft"
+
+
+# ------------------------------------------------------------- interruptions
+def _many_releases(folder: Path, count: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        (folder / f"release-{number:04d}.txt").write_text(
+            f"Release number {number}\n\nThe ministry reports item {number} on rail freight and trade.\n",
+            encoding="utf-8",
+        )
+    return folder
+
+
+def test_ctrl_c_leaves_the_library_as_before_the_batch_and_the_next_import_completes(
+    tmp_path: Path, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pressreader.library.library as library_module
+
+    monkeypatch.setattr(library_module, "BATCH_FILES", 10)
+    folder = _many_releases(tmp_path / "many", 35)
+
+    def interrupt(done: int, total: int, path: str) -> None:
+        if done == 25:  # in the third batch
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        library.import_paths([folder], progress=interrupt)
+    assert library.count() == 20  # two whole batches, nothing of the third
+    assert library.search("freight").total == 20
+    report = library.import_paths([folder])
+    assert report.counts["added"] == 15 and report.counts["unchanged"] == 20
+    assert library.count() == 35
+
+
+def test_a_killed_import_leaves_a_library_that_opens_and_completes(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = _many_releases(tmp_path / "many", 1500)
+    index = tmp_path / "killed"
+    script = (
+        "import sys; from pathlib import Path; import pressreader.library.library as m;"
+        "m.BATCH_FILES = 100; lib = m.Library.open(Path(sys.argv[1]));"
+        "lib.import_paths([Path(sys.argv[2])])"
+    )
+    child = subprocess.Popen([sys.executable, "-c", script, str(index), str(folder)])
+    deadline = time.monotonic() + 30
+    # Kill it once some batches have landed, in the middle of the import.
+    while time.monotonic() < deadline and child.poll() is None:
+        catalog = index / "catalog.sqlite3"
+        if catalog.exists() and catalog.stat().st_size > 200_000:
+            break
+        time.sleep(0.05)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=10)
+    with Library.open(index) as library:
+        whole = library.count()
+        assert whole % 100 == 0 or whole == 1500  # whole batches only
+        assert library.search("freight").total == whole
+        library.import_paths([folder])
+        assert library.count() == 1500

@@ -89,7 +89,13 @@ def article_from_json(article_id: str, data: str) -> Article:
 
 
 class Catalog:
-    """Thread-safe access to the catalog database (one connection, one lock)."""
+    """Thread-safe access to the catalog database.
+
+    Two connections: the writer's, which an import holds for a whole batch
+    (its reads see the batch's uncommitted rows), and a reader's, so that
+    opening an article or listing stats never waits for an import (SQLite's
+    WAL lets a reader see the last committed state while a writer works).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -98,10 +104,13 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._read_lock = threading.Lock()
+        self._read = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._read_lock:
             self._db.close()
+            self._read.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -149,6 +158,10 @@ class Catalog:
         )
 
     @staticmethod
+    def mark_file(db: sqlite3.Connection, path: str, status: str, reason: str) -> None:
+        db.execute("UPDATE files SET status = ?, reason = ? WHERE path = ?", (status, reason, path))
+
+    @staticmethod
     def delete_file(db: sqlite3.Connection, path: str) -> None:
         db.execute("DELETE FROM files WHERE path = ?", (path,))
 
@@ -192,26 +205,32 @@ class Catalog:
     def delete_articles(db: sqlite3.Connection, ids: Iterable[str]) -> None:
         db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
 
-    def get(self, article_id: str) -> Article | None:
+    def get_current(self, article_id: str) -> Article | None:
+        """An article as the writer sees it (an import's own rows included)."""
         with self._lock:
             row = self._db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
         return article_from_json(article_id, row[0]) if row else None
 
+    def get(self, article_id: str) -> Article | None:
+        with self._read_lock:
+            row = self._read.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return article_from_json(article_id, row[0]) if row else None
+
     def get_many(self, ids: list[str]) -> dict[str, Article]:
         found: dict[str, Article] = {}
-        with self._lock:
+        with self._read_lock:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                for article_id, data in self._db.execute(
+                for article_id, data in self._read.execute(
                     f"SELECT id, data FROM articles WHERE id IN ({marks})", chunk
                 ):
                     found[article_id] = article_from_json(article_id, data)
         return found
 
     def resolve_prefix(self, prefix: str) -> list[str]:
-        with self._lock:
-            rows = self._db.execute(
+        with self._read_lock:
+            rows = self._read.execute(
                 "SELECT id FROM articles WHERE substr(id, 1, ?) = ? LIMIT 5", (len(prefix), prefix)
             ).fetchall()
         return [row[0] for row in rows]
@@ -226,22 +245,22 @@ class Catalog:
             yield article_from_json(article_id, data), position, fingerprint
 
     def count(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+        with self._read_lock:
+            return int(self._read.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def summary(self) -> tuple[dict[str, int], str, str, dict[str, int]]:
         """(articles per source, oldest date, newest date, articles per theme)."""
-        with self._lock:
+        with self._read_lock:
             sources = dict(
-                self._db.execute(
+                self._read.execute(
                     "SELECT source, count(*) FROM articles GROUP BY source ORDER BY count(*) DESC, source"
                 ).fetchall()
             )
-            oldest, newest = self._db.execute(
+            oldest, newest = self._read.execute(
                 "SELECT min(date), max(date) FROM articles WHERE date != ''"
             ).fetchone()
             themes: dict[str, int] = {}
-            for (names,) in self._db.execute("SELECT themes FROM articles"):
+            for (names,) in self._read.execute("SELECT themes FROM articles"):
                 for name in names.split():
                     themes[name] = themes.get(name, 0) + 1
         return sources, oldest or "", newest or "", themes

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from pressreader import ingest
 from pressreader._whoosh import index as whoosh_index
@@ -39,6 +41,8 @@ from pressreader.themes import Lexicon, load_lexicon
 #: progress(files done, files in all, path being read)
 Progress = Callable[[int, int, str], None]
 INDEX_NAME = "articles"
+#: Files per commit: what an interrupted import loses at most.
+BATCH_FILES = 1000
 
 
 class LibraryError(Exception):
@@ -57,7 +61,11 @@ class Library:
         else:
             self._whoosh_dir.mkdir(exist_ok=True)
             self._index = whoosh_index.create_in(str(self._whoosh_dir), build_schema(), indexname=INDEX_NAME)
-        if self._catalog.get_meta("schema") != str(SCHEMA_VERSION):
+        if self._catalog.get_meta("schema") != str(SCHEMA_VERSION) or (
+            self._index.doc_count() != self._catalog.count()
+        ):
+            # Another schema, or an import killed between the index's commit and
+            # the catalog's: the catalog is the truth, the index is rebuilt from it.
             self._rebuild_index()
         self._searcher = self._index.searcher()
         self._parser = QueryParser(self._index.schema, lexicon.themes)
@@ -217,14 +225,50 @@ class Library:
     def import_paths(self, paths: Iterable[Path], progress: Progress | None = None) -> ImportReport:
         """Import files and folders; every file gets a :class:`FileReport`.
 
-        One batch, one commit: the index and the catalog change together or
-        not at all.  No input, however broken, aborts the batch: a file that
-        cannot be used is reported "rejected" with the reason.
+        Files are written in batches of :data:`BATCH_FILES`, each one commit of
+        the index and then of the catalog: an interrupted import (Ctrl-C, a
+        kill) leaves the library as it was before the current batch, and the
+        next import, finding the rest of the files new, completes the work.
+        No input, however broken, aborts a batch: a file that cannot be used
+        is reported "rejected" with the reason.
         """
         report = ImportReport()
         files, problems, folders, unreadable = self._expand(paths)
         report.files.extend(problems)
-        reclassify = self._catalog.get_meta("lexicon") != self.lexicon.fingerprint
+        batches = [files[start : start + BATCH_FILES] for start in range(0, len(files), BATCH_FILES)] or [[]]
+        done = 0
+        for number, batch in enumerate(batches):
+            with self._batch() as (writer, db):
+                if number == 0:
+                    if self._catalog.get_meta("lexicon") != self.lexicon.fingerprint:
+                        self._reclassify(writer, db)
+                    # Removals first, so that a duplicate of a removed file takes its place.
+                    for folder in folders:
+                        for gone in self._catalog.files_under(str(folder)):
+                            if _is_gone(gone) and not any(_inside(gone, bad) for bad in unreadable):
+                                report.files.append(self._remove_file(gone, writer, db))
+                seen: dict[str, str] = {}
+                first = len(report.files)
+                for path in batch:
+                    if progress:
+                        progress(done, len(files), str(path))
+                    report.files.append(self._import_file(path, writer, db, seen))
+                    done += 1
+                # A file found to duplicate a release that a later file of this
+                # batch changed or dropped may hold the release now: look again.
+                for index in range(first, len(report.files)):
+                    item = report.files[index]
+                    if item.status == "duplicate" and not item.articles:
+                        report.files[index] = self._import_file(Path(item.path), writer, db, seen)
+            with self._lock:
+                self._searcher = self._searcher.refresh()
+        if progress:
+            progress(len(files), len(files), "")
+        return report
+
+    @contextmanager
+    def _batch(self) -> Iterator[tuple[Any, Any]]:
+        """The index writer and the catalog transaction of one batch: both commit, or neither."""
         try:
             writer = self._index.writer(timeout=5.0)
         except Exception as error:  # whoosh.index.LockError, OSError
@@ -233,32 +277,14 @@ class Library:
             ) from None
         try:
             with self._catalog.transaction() as db:
-                if reclassify:
-                    self._reclassify(writer, db)
-                # Removals first, so that a duplicate of a removed file takes its place.
-                for folder in folders:
-                    for gone in self._catalog.files_under(str(folder)):
-                        if _is_gone(gone) and not any(_inside(gone, bad) for bad in unreadable):
-                            report.files.append(self._remove_file(gone, writer, db))
-                seen: dict[str, str] = {}
-                for done, path in enumerate(files, start=1):
-                    if progress:
-                        progress(done - 1, len(files), str(path))
-                    report.files.append(self._import_file(path, writer, db, seen))
-                # A file found to duplicate a release that a later file of this
-                # batch changed or dropped may hold the release now: look again.
-                for index, item in enumerate(report.files):
-                    if item.status == "duplicate":
-                        report.files[index] = self._import_file(Path(item.path), writer, db, seen)
+                yield writer, db
+                # The index first: if the process dies before the catalog commits,
+                # the next open finds the two disagree and rebuilds the index
+                # from the catalog, and the next import reads those files again.
                 writer.commit()
         except BaseException:
             writer.cancel()
             raise
-        if progress:
-            progress(len(files), len(files), "")
-        with self._lock:
-            self._searcher = self._searcher.refresh()
-        return report
 
     def _remove_file(self, path: str, writer, db) -> FileReport:  # type: ignore[no-untyped-def]
         ids = self._catalog.ids_for_path(path)
@@ -335,14 +361,25 @@ class Library:
             Catalog.put_file(db, FileRecord(key, stat.st_mtime_ns, stat.st_size, "rejected", reason))
             return FileReport(key, "rejected", reason)
         old_ids = set(self._catalog.ids_for_path(key))
-        kept, duplicates = [], 0
+        kept, duplicates, replaced = [], 0, []
         for position, article in enumerate(articles):
             fingerprint = text_fingerprint([p.text for p in article.paragraphs])
             owner = self._catalog.owner(article.id, fingerprint, other_than=key)
             in_batch = seen.get(article.id) or seen.get(fingerprint)
-            if owner or (in_batch and in_batch != key):
+            if in_batch and in_batch != key:
                 duplicates += 1
                 continue
+            if owner:
+                duplicates += 1
+                held = self._catalog.get_current(owner[0])
+                if held is not None and richness(article) <= richness(held):
+                    continue
+                # The same release, but this copy says more (full text, a URL, a
+                # date): it takes the place of the poorer one.
+                writer.delete_by_term("id", owner[0])
+                Catalog.delete_articles(db, [owner[0]])
+                Catalog.mark_file(db, owner[1], "duplicate", f"a richer copy is in {key}")
+                replaced.append(owner[1])
             seen[article.id] = seen[fingerprint] = key
             article = self.lexicon.classify_article(replace(article, path=key))
             kept.append((position, article, fingerprint))
@@ -355,6 +392,10 @@ class Library:
             writer.update_document(**document(article))
             Catalog.put_article(db, article, position, fingerprint)
         status: FileStatus
+        if replaced:
+            Catalog.put_file(db, FileRecord(key, stat.st_mtime_ns, stat.st_size, "added", ""))
+            reason = f"richer than the copy in {replaced[0]}, which it replaces"
+            return FileReport(key, "duplicate", reason, len(kept))
         if not kept:
             status, reason = "duplicate", "already in the library"
         elif not old_ids:  # new, or until now rejected or a duplicate
@@ -385,6 +426,12 @@ class Library:
 def _with_snippet(hit: Hit, article: Article, terms: frozenset[str]) -> Hit:
     text, spans = snippet(article, terms)
     return replace(hit, snippet=text, snippet_spans=spans)
+
+
+def richness(article: Article) -> tuple[int, int]:
+    """How much a copy of a release says: its metadata, then the length of its text."""
+    metadata = sum(bool(value) for value in (article.url, article.date, article.source, article.tags))
+    return metadata, sum(len(paragraph.text) for paragraph in article.paragraphs)
 
 
 def _is_gone(path: str) -> bool:
