@@ -691,3 +691,36 @@ async def test_the_status_line_says_newest_first_when_nothing_ranks(library: Lib
         assert "sort: relevance" in status_text(app)
         await search(pilot, "theme:energy")
         assert "sort: newest first" in status_text(app)  # filters only: nothing to rank by
+
+
+async def test_i_imports_from_inside_the_app_and_the_list_refreshes(library: Library, tmp_path: Path) -> None:
+    from pressreader.ui.screens.import_prompt import ImportPrompt
+
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "new.md").write_text(
+        "---\ntitle: Zanzibar port agreement\ndate: 2025-01-02\nsource: Test MFA\n---\n\nThe port of Zanzibar.\n",
+        encoding="utf-8",
+    )
+    (folder / "junk.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(32))
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot)
+        before = len(results(app).hits)
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportPrompt)
+        app.screen.query_one(Input).value = "/no/such/folder"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportPrompt)  # a bad path is said, not imported
+        assert "No such file" in str(app.screen.query_one("#import-error", Static).content)
+        app.screen.query_one(Input).value = str(folder)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await until(pilot, lambda: len(results(app).hits) == before + 1)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("Import finished" in m and "1 added" in m for m in messages)
+        assert any("junk.txt" in m and "binary" in m for m in messages)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from pressreader.model import Article, Hit, SearchResult
+from pressreader.model import Article, Hit, ImportReport, SearchResult
 
 
 @dataclass
@@ -56,3 +56,21 @@ class HitSelected(Message):
 
     index: int
     hit: Hit
+
+
+@dataclass
+class ImportProgress(Message):
+    """How far an import in the app has gone; a flood, so a newer one replaces an older one."""
+
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ImportProgress)
+
+
+@dataclass
+class ImportFinished(Message):
+    """An import in the app has ended; ``report`` says what happened to each file."""
+
+    report: ImportReport

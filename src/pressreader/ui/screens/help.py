@@ -24,6 +24,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("Tab / Shift+Tab", "next / previous pane"),
             ("s", "sort by relevance or by date (newest first); re-runs the search"),
             ("t", "theme highlighting on / off"),
+            ("i", "import files or folders into the library (in the background)"),
             ("?", "this help"),
             ("Ctrl+P", "command palette: every action by name"),
             ("q / Ctrl+Q", "quit"),

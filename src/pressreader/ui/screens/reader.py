@@ -10,6 +10,7 @@ All library calls run in exclusive thread workers and come back as messages
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
@@ -21,12 +22,21 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Input, Static
+from textual.widgets import ContentSwitcher, Footer, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from pressreader.analysis import term_spans
 from pressreader.model import SearchResult, SortOrder
-from pressreader.ui.messages import ArticleLoaded, HitHighlighted, HitSelected, SearchFinished
+from pressreader.printable import printable
+from pressreader.ui.messages import (
+    ArticleLoaded,
+    HitHighlighted,
+    HitSelected,
+    ImportFinished,
+    ImportProgress,
+    SearchFinished,
+)
+from pressreader.ui.screens.import_prompt import ImportPrompt
 from pressreader.ui.widgets import notice
 from pressreader.ui.widgets.article_view import ArticleView
 from pressreader.ui.widgets.result_list import ResultList
@@ -52,6 +62,7 @@ class ReaderScreen(Screen[None]):
         Binding("escape", "back", "Back", key_display="Esc"),
         Binding("s", "toggle_sort", "Sort"),
         Binding("t", "toggle_themes", "Themes"),
+        Binding("i", "import", "Import"),
     ]
 
     sort: reactive[SortOrder] = reactive("relevance", init=False)
@@ -78,6 +89,7 @@ class ReaderScreen(Screen[None]):
         )
         with Horizontal(id="status"):
             yield Static(Text("Loading…"), id="count")
+            yield ProgressBar(id="import-progress", show_eta=True)
             yield Static(id="mode")
         with Horizontal(id="panes"):
             with ContentSwitcher(initial="results", id="list-pane"):
@@ -87,6 +99,7 @@ class ReaderScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#import-progress", ProgressBar).display = False
         self._show_mode()
         self.query_one(ResultList).focus()
         self.start_search()
@@ -214,6 +227,53 @@ class ReaderScreen(Screen[None]):
     def watch_reading(self, reading: bool) -> None:
         self.set_class(reading, "-reading")
 
+    # -- importing ----------------------------------------------------------
+
+    def action_import(self) -> None:
+        if any(worker.group == "import" and worker.is_running for worker in self.workers):
+            self.notify("An import is already running.", markup=False)
+            return
+        self.app.push_screen(ImportPrompt(), self._import_chosen)
+
+    def _import_chosen(self, paths: list[Path] | None) -> None:
+        if paths:
+            progress = self.query_one("#import-progress", ProgressBar)
+            progress.update(total=None, progress=0)
+            progress.display = True
+            self.run_import(paths)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def run_import(self, paths: list[Path]) -> None:
+        report = self.library.import_paths(
+            paths, progress=lambda done, total, _path: self.post_message(ImportProgress(done, total))
+        )
+        self.post_message(ImportFinished(report))
+
+    def on_import_progress(self, message: ImportProgress) -> None:
+        self.query_one("#import-progress", ProgressBar).update(
+            total=message.total or None, progress=message.done
+        )
+
+    def on_import_finished(self, message: ImportFinished) -> None:
+        self.query_one("#import-progress", ProgressBar).display = False
+        report = message.report
+        counts = report.counts
+        summary = ", ".join(f"{counts[key]} {key}" for key in counts if counts[key])
+        self.notify(f"Import finished: {summary or 'nothing to import'}.", markup=False)
+        if report.rejected:
+            lines = [
+                f"{printable(Path(item.path).name)}: {printable(item.reason)}" for item in report.rejected[:5]
+            ]
+            more = f"\n… and {len(report.rejected) - 5} more" if len(report.rejected) > 5 else ""
+            self.notify(
+                "\n".join(lines) + more,
+                title=f"{len(report.rejected)} file(s) rejected",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+        self._search_now()  # the list shows what arrived
+
     # -- failures -----------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -221,7 +281,9 @@ class ReaderScreen(Screen[None]):
         if event.state != WorkerState.ERROR:
             return
         worker = event.worker
-        what = "Search" if worker.group == "search" else "Loading the article"
+        what = {"search": "Search", "import": "The import"}.get(worker.group, "Loading the article")
+        if worker.group == "import":
+            self.query_one("#import-progress", ProgressBar).display = False
         # markup=False rather than escape(): escaping leaves a trailing "[/" that
         # Textual's markup parser rejects, and error texts may quote release text.
         self.notify(
