@@ -699,7 +699,8 @@ async def test_i_imports_from_inside_the_app_and_the_list_refreshes(library: Lib
     folder = tmp_path / "incoming"
     folder.mkdir()
     (folder / "new.md").write_text(
-        "---\ntitle: Zanzibar port agreement\ndate: 2025-01-02\nsource: Test MFA\n---\n\nThe port of Zanzibar.\n",
+        "---\ntitle: Zanzibar port agreement\ndate: 2025-01-02\nsource: Test MFA\n---\n\n"
+        "The port of Zanzibar.\n",
         encoding="utf-8",
     )
     (folder / "junk.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(32))
