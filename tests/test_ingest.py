@@ -349,3 +349,14 @@ def test_very_long_lines_are_read(tmp_path: Path) -> None:
     path.write_text("Title\n\n" + "word " * 200_000 + "\n", encoding="utf-8")
     article = read_file(path)[0]
     assert len(article.paragraphs[0].text) > 900_000
+
+
+def test_a_50_mb_file_is_rejected_quickly_with_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    line = "The ministry reports on rail freight, oil exports and water management. " * 10 + "\n\n"
+    with path.open("w", encoding="utf-8") as handle:
+        for _ in range(50_000_000 // len(line) + 1):
+            handle.write(line)
+    assert path.stat().st_size >= 50_000_000
+    with pytest.raises(RejectedInput, match="too large for one release"):
+        read_file(path)

@@ -39,6 +39,8 @@ FORMATS: tuple[ModuleType, ...] = (seed, markdown, plaintext)
 #: The files a folder import picks up; a file named on the command line is read whatever its name.
 SUFFIXES = frozenset(suffix for module in FORMATS for suffix in module.SUFFIXES)
 MAX_BYTES = 64 * 1024 * 1024
+#: One release is never this long; a file of many records (JSON Lines, a feed) may be.
+MAX_DOCUMENT_CHARS = 5_000_000
 
 
 @dataclass
@@ -70,6 +72,12 @@ def load_text(text: str, *, suffix: str = "", path: str = "") -> Loaded:
     # reach YAML or Markdown parsers).
     text = clean_text(text)
     fmt = next(module for module in FORMATS if module.sniff(text, suffix))
+    if len(text) > MAX_DOCUMENT_CHARS and not getattr(fmt, "MULTI_RECORD", False):
+        raise RejectedInput(
+            f"too large for one release ({len(text) // 1_000_000} million characters; "
+            f"the limit is {MAX_DOCUMENT_CHARS // 1_000_000}): is it many releases in one file? "
+            "JSON Lines or a feed can hold them"
+        )
     parsed: list[Draft | RecordProblem] = fmt.parse(text)
     drafts = [item for item in parsed if isinstance(item, Draft)]
     problems = [item for item in parsed if isinstance(item, RecordProblem)]
