@@ -21,14 +21,14 @@ from typing import Any, NoReturn
 from rich.console import Console
 from rich.text import Text
 
-from pressreader import __version__, config
+from pressreader import __version__, cli_feeds, config
 from pressreader.ingest import RejectedInput, read_file, read_text
 from pressreader.library import Library, LibraryError
 from pressreader.model import Article, FileReport, ImportReport
 from pressreader.printable import printable
 from pressreader.themes import Lexicon, LexiconError, load_lexicon
 
-COMMANDS = ("import", "search", "show", "classify", "themes", "stats")
+COMMANDS = ("import", "search", "show", "classify", "themes", "stats", "feeds", "fetch")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -104,6 +104,8 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.description = "List the themes of the lexicon, and where to edit them."
     elif command == "stats":
         parser.description = "Describe the library: articles, sources, dates, themes, size."
+    else:
+        cli_feeds.add_arguments(command, parser)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
@@ -158,9 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "classify": _classify,
             "themes": _themes,
             "stats": _stats,
+            "feeds": _feeds,
+            "fetch": _fetch,
         }[command]
         return handler(args, out, err)
-    except (CommandError, LibraryError, LexiconError) as error:
+    except (CommandError, LibraryError, LexiconError, cli_feeds.Failed) as error:
         err.print(Text(printable(f"pressreader: {error}")))
         return EXIT_FAILED
     except UsageError as error:
@@ -515,6 +519,25 @@ def _stats(args: argparse.Namespace, out: Console, err: Console) -> int:
     for theme, count in stats.themes.items():
         out.print(Text(f"{count:>7}  {theme}"))
     return EXIT_OK
+
+
+def _feeds(args: argparse.Namespace, out: Console, err: Console) -> int:
+    if args.action != "list":
+        return cli_feeds.run_feeds(args, out, None)
+    try:
+        library = _library(args)
+    except LibraryError:
+        return cli_feeds.run_feeds(args, out, None)  # no library yet: nothing fetched yet
+    with library:
+        return cli_feeds.run_feeds(args, out, library)
+
+
+def _fetch(args: argparse.Namespace, out: Console, err: Console) -> int:
+    with _library(args, create=True) as library:
+        status, report = cli_feeds.run_fetch(args, out, err, library, _run_import)
+    if report is not None and not args.json:
+        _print_report(report, out)
+    return status
 
 
 def _print_json(payload: object) -> None:

@@ -314,7 +314,9 @@ class Library:
             except (OSError, RuntimeError) as error:  # a symlink loop
                 problems.append(FileReport(str(path), "rejected", f"cannot resolve: {error}"))
                 continue
-            if resolved == library or library in resolved.parents:
+            fetched = library / "feeds"  # what `pressreader fetch` keeps, and imports from there
+            inside = resolved == library or library in resolved.parents
+            if inside and not (resolved == fetched or fetched in resolved.parents):
                 problems.append(FileReport(str(path), "rejected", "this is the library folder itself"))
             elif path.is_dir():
                 folders.append(resolved)
