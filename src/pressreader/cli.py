@@ -285,7 +285,7 @@ def _print_report(report: ImportReport, console: Console, *, brief: bool = False
     changes = ("added", "updated", "duplicate", "rejected", "removed")
     shown = changes if console.is_terminal and not brief else ("rejected",)
     for item in report.files:
-        if item.status in shown:
+        if item.status in shown or item.records_rejected:
             console.print(_report_line(item))
     console.print(Text(summary_line(report)))
 
@@ -316,13 +316,19 @@ def _import(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.json:
         payload: dict[str, Any] = dict(report.counts)
         payload["files"] = [
-            {"path": f.path, "status": f.status, "reason": f.reason, "articles": f.articles}
+            {
+                "path": f.path,
+                "status": f.status,
+                "reason": f.reason,
+                "articles": f.articles,
+                "records_rejected": f.records_rejected,
+            }
             for f in report.files
         ]
         _print_json(payload)
     else:
         _print_report(report, out)
-    return EXIT_FAILED if report.rejected else EXIT_OK
+    return EXIT_FAILED if report.rejected or report.records_rejected else EXIT_OK
 
 
 def _search(args: argparse.Namespace, out: Console, err: Console) -> int:

@@ -32,9 +32,13 @@ def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
         add = actions.add_parser("add", help="add a feed by its URL")
         add.add_argument("url", metavar="URL")
         add.add_argument("--name", default="", help="a short name to show and to remove it by")
-        actions.add_parser("list", help="list the feeds")
+        listing = actions.add_parser("list", help="list the feeds")
         remove = actions.add_parser("remove", help="remove a feed by its URL or name")
         remove.add_argument("feed", metavar="URL|NAME")
+        for action in (add, listing, remove):
+            # Also after the action (feeds list --json); SUPPRESS keeps what came before it.
+            action.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+            action.add_argument("--index", metavar="DIR", default=argparse.SUPPRESS)
     elif command == "fetch":
         parser.description = (
             "Download the feeds listed with `pressreader feeds add` (conditional requests: only what "

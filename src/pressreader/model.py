@@ -100,10 +100,15 @@ class SearchResult:
 
 @dataclass(frozen=True, slots=True)
 class FileReport:
+    """What an import did with one file.  ``records_rejected`` counts the unusable
+    records of a multi-record file (JSON Lines, feeds) whose good records imported;
+    ``reason`` then names them by number."""
+
     path: str
     status: FileStatus
     reason: str = ""
     articles: int = 0
+    records_rejected: int = 0
 
 
 @dataclass(slots=True)
@@ -123,6 +128,10 @@ class ImportReport:
     @property
     def rejected(self) -> list[FileReport]:
         return [report for report in self.files if report.status == "rejected"]
+
+    @property
+    def records_rejected(self) -> int:
+        return sum(report.records_rejected for report in self.files)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from pressreader.ingest import html, markdown, plaintext, seed
+from pressreader.ingest import feed, html, markdown, plaintext, records, seed
 from pressreader.ingest.decode import decode
 from pressreader.ingest.errors import RecordProblem, RejectedInput
 from pressreader.ingest.normalise import Draft, clean_text, normalise
@@ -37,7 +37,7 @@ __all__ = [
 
 #: Order matters: the first format whose sniff() accepts a file reads it; plain
 #: text accepts everything, so it is last.
-FORMATS: tuple[ModuleType, ...] = (seed, markdown, html, plaintext)
+FORMATS: tuple[ModuleType, ...] = (seed, markdown, html, feed, records, plaintext)
 #: The files a folder import picks up; a file named on the command line is read whatever its name.
 SUFFIXES = frozenset(suffix for module in FORMATS for suffix in module.SUFFIXES)
 MAX_BYTES = 64 * 1024 * 1024

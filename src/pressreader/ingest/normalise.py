@@ -21,7 +21,7 @@ from pressreader.model import Article, Paragraph
 #: invisible characters that split words (zero-width space, word joiner, soft
 #: hyphen, BOM).  Zero-width (non-)joiners stay: Persian and emoji need them.
 _CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 #: Whole escape sequences (CSI, and OSC/DCS/SOS/PM/APC strings with their
 #: terminator): their payload goes with the ESC.  A stray ESC without a

@@ -349,8 +349,10 @@ class Library:
             if previous.status == "rejected":
                 return FileReport(key, "rejected", previous.reason)
             return FileReport(key, "unchanged", "", len(self._catalog.ids_for_path(key)))
+        problems: list[ingest.RecordProblem] = []
         try:
-            articles = ingest.read_file(path)
+            loaded = ingest.load_file(path)
+            articles, problems = loaded.articles, loaded.problems
         except ingest.RejectedInput as error:
             reason = error.reason
         except Exception as error:  # a parser's bug must not cost the rest of the batch
@@ -408,8 +410,14 @@ class Library:
             status, reason = "updated", ""
         if duplicates and kept:
             reason = f"{duplicates} duplicate record(s) skipped"
+        if problems:
+            shown = "; ".join(str(problem) for problem in problems[:5])
+            more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+            reason = "; ".join(
+                part for part in (reason, f"{len(problems)} record(s) rejected: {shown}{more}") if part
+            )
         Catalog.put_file(db, FileRecord(key, stat.st_mtime_ns, stat.st_size, status, reason))
-        return FileReport(key, status, reason, len(kept))
+        return FileReport(key, status, reason, len(kept), len(problems))
 
     def _same(self, article: Article) -> bool:
         stored = self._catalog.get(article.id)

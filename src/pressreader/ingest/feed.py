@@ -1,0 +1,492 @@
+"""RSS (0.9x, 1.0, 2.0) and Atom feeds: one article per entry.
+
+Parsed with feedparser, which never fetches anything when it is handed bytes:
+it strips the DOCTYPE and every entity declaration that is not a plain
+string (so no external entity, no parameter entity, no nested "billion
+laughs" expansion survives), and its SAX parser runs with external general
+entities switched off.  HTML sanitising and relative-URI resolution are off:
+pressreader turns entry HTML into plain paragraphs itself
+(:func:`html_to_paragraphs`) and keeps no markup at all.
+
+The text helpers here (:func:`html_to_paragraphs`, :func:`text_to_paragraphs`,
+:func:`iso_date`, :func:`language_code`, :func:`web_url`) are shared with the
+JSON records format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import html
+import io
+import re
+import time
+import xml.sax
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+from dateutil import parser as dateutil_parser
+
+from pressreader.ingest.errors import RecordProblem, RejectedInput
+from pressreader.ingest.normalise import Draft, clean_line, parse_date, split_paragraphs
+
+try:  # fast C parser when present (it comes with trafilatura); the stdlib parser otherwise
+    import lxml.etree
+    import lxml.html
+
+    HAVE_LXML = True
+except ImportError:  # pragma: no cover - depends on the environment
+    HAVE_LXML = False
+
+NAME = "feed"
+#: One file holds many releases: it may be larger than one release may.
+MULTI_RECORD = True
+SUFFIXES = (".rss", ".atom", ".xml", ".rdf")
+
+# ------------------------------------------------------------------- sniffing
+
+_NOT_SPACE = re.compile(r"\S")
+_FEED_ROOT = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|RDF)(?=[\s/>])")
+_PROLOG_LIMIT = 1 << 20
+
+
+def sniff(text: str, suffix: str) -> bool:
+    return suffix in SUFFIXES or _root_is_feed(text)
+
+
+def _root_is_feed(text: str) -> bool:
+    """True when the first element, after the XML declaration, comments, processing
+    instructions and a DOCTYPE, is ``<rss``, ``<feed`` or ``<rdf:RDF``.  Linear: no regex
+    backtracks over the prolog."""
+    i = 0
+    while i < _PROLOG_LIMIT:
+        start = _NOT_SPACE.search(text, i)
+        if start is None:
+            return False
+        i = start.start()
+        if text.startswith("<?", i):
+            end, close = text.find("?>", i + 2), 2
+        elif text.startswith("<!--", i):
+            end, close = text.find("-->", i + 4), 3
+        elif text[i : i + 9].upper() == "<!DOCTYPE":
+            end, close = text.find(">", i), 1
+            subset = text.find("[", i, end if end >= 0 else len(text))
+            if subset >= 0:
+                bracket = text.find("]", subset)
+                end = text.find(">", bracket) if bracket >= 0 else -1
+        else:
+            return bool(_FEED_ROOT.match(text, i))
+        if end < 0:
+            return False
+        i = end + close
+    return False
+
+
+# -------------------------------------------------------------------- parsing
+
+
+def parse(text: str) -> list[Draft | RecordProblem]:
+    try:
+        # Bytes, never a str: feedparser treats a string as a URL or a file name.  The
+        # text is already decoded, so the header overrides any encoding it declares.
+        result = feedparser.parse(
+            io.BytesIO(text.encode("utf-8", "replace")),
+            sanitize_html=False,
+            resolve_relative_uris=False,
+            response_headers={"content-type": "application/xml; charset=utf-8"},
+        )
+    except RecursionError:
+        raise RejectedInput("the feed is nested too deeply") from None
+    except Exception as error:  # feedparser on hostile input: a rejection, with the reason
+        raise RejectedInput(f"cannot parse the feed ({type(error).__name__}: {error})") from None
+    if not result.get("version") and not result.entries:
+        raise RejectedInput(f"not an RSS or Atom feed{_xml_error(result.get('bozo_exception'))}")
+    if not result.entries:
+        raise RejectedInput("the feed has no entries")
+    feed = result.feed
+    return [_entry(entry, feed, number) for number, entry in enumerate(result.entries, start=1)]
+
+
+def _xml_error(problem: object) -> str:
+    """The parser's complaint as ``" (syntax error at line 2, column 0)"``; "" for none."""
+    if problem is None:
+        return ""
+    if isinstance(problem, xml.sax.SAXParseException):
+        where = f"line {problem.getLineNumber()}, column {problem.getColumnNumber()}"
+        return f" ({problem.getMessage()} at {where})"
+    return f" ({problem})"
+
+
+def _entry(entry: Any, feed: Any, number: int) -> Draft | RecordProblem:
+    paragraphs = _entry_paragraphs(entry)
+    if not paragraphs:
+        return RecordProblem(number, "no text (the entry has neither content nor a summary)")
+    base = feed.get("link") or ""
+    # The publisher's own URL before a click-tracking <link> (FeedBurner's and Pheedo's
+    # origLink), then the link, then a guid, only when it is itself a URL.
+    url = (
+        web_url(entry.get("feedburner_origlink"))
+        or web_url(entry.get("pheedo_origlink"))
+        or web_url(entry.get("link"), base)
+        or web_url(entry.get("id"))
+    )
+    source = (
+        _detail_text(entry.get("source", {}).get("title_detail"))
+        or str(entry.get("source", {}).get("title") or "")
+        or str(entry.get("publisher") or "")
+        or _detail_text(feed.get("title_detail"))
+        or str(feed.get("title") or "")
+    )
+    return Draft(
+        paragraphs=paragraphs,
+        title=_detail_text(entry.get("title_detail")) or str(entry.get("title") or ""),
+        date=_entry_date(entry),
+        source=source,
+        url=url,
+        lang=_entry_language(entry, feed),
+        tags=_unique(str(tag.get("term") or tag.get("label") or "") for tag in entry.get("tags") or ()),
+        record=number,
+    )
+
+
+def _entry_paragraphs(entry: Any) -> list[str]:
+    """The full content (the longest, when there are several), else the summary."""
+    best: list[str] = []
+    for content in entry.get("content") or ():
+        paragraphs = _detail_paragraphs(content)
+        if sum(map(len, paragraphs)) > sum(map(len, best)):
+            best = paragraphs
+    return best or _detail_paragraphs(entry.get("summary_detail")) or text_to_paragraphs(entry.get("summary"))
+
+
+def _detail_paragraphs(detail: Any) -> list[str]:
+    if not detail:
+        return []
+    value = str(detail.get("value") or "")
+    if "html" in str(detail.get("type") or "html"):
+        return text_to_paragraphs(value)
+    return plain_paragraphs(value)
+
+
+def _detail_text(detail: Any) -> str:
+    """A one-line field (title, feed title) as plain text."""
+    return " ".join(_detail_paragraphs(detail))
+
+
+def _entry_date(entry: Any) -> str:
+    """The date as written (a release's local date, not shifted to UTC), else feedparser's parse."""
+    for key in ("published", "updated", "created"):
+        date = iso_date(entry.get(key))
+        if not date and entry.get(f"{key}_parsed"):
+            date = iso_date(entry.get(f"{key}_parsed"))
+        if date:
+            return date
+    return ""
+
+
+def _entry_language(entry: Any, feed: Any) -> str:
+    details = [*(entry.get("content") or ()), entry.get("summary_detail"), entry.get("title_detail")]
+    for value in [detail.get("language") for detail in details if detail]:
+        if language_code(value):
+            return language_code(value)
+    title = feed.get("title_detail") or {}
+    return language_code(feed.get("language")) or language_code(title.get("language"))
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    unique = []
+    for value in map(clean_line, values):
+        if value and value.casefold() not in seen:
+            seen.add(value.casefold())
+            unique.append(value)
+    return unique
+
+
+# ------------------------------------------------------- shared field helpers
+
+_TAG = re.compile(r"<[A-Za-z!/?]")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def text_to_paragraphs(value: object) -> list[str]:
+    """Paragraphs of a text that may be HTML: markup → :func:`html_to_paragraphs`,
+    plain text (entities decoded) → :func:`plain_paragraphs`."""
+    text = str(value or "")
+    if _TAG.search(text):
+        return html_to_paragraphs(text)
+    if _ENTITY.search(text):
+        text = html.unescape(text)
+    return plain_paragraphs(text)
+
+
+def plain_paragraphs(text: str) -> list[str]:
+    """Split on blank lines, or on single newlines when there is no blank line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _BLANK_LINE.search(text):
+        return split_paragraphs(text)
+    return [p for line in text.split("\n") for p in split_paragraphs(line)]
+
+
+def iso_date(value: object) -> str:
+    """``YYYY-MM-DD`` from an ISO 8601 string, an RFC 822 date, epoch seconds (or
+    milliseconds), a ``time.struct_time`` or a date; ``""`` when there is no date in it.
+
+    A date with a time zone keeps the date as written (the publisher's local day).
+    """
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, dt.date):
+        return _checked(value if not isinstance(value, dt.datetime) else value.date())
+    if isinstance(value, time.struct_time):
+        return _checked_parts(value.tm_year, value.tm_mon, value.tm_mday)
+    if isinstance(value, int) and 18000101 <= value <= 22001231:  # 20250610: YYYYMMDD, not 1970
+        return parse_date(f"{value // 10000}-{value // 100 % 100}-{value % 100}")
+    if isinstance(value, int | float):
+        return _epoch(value)
+    text = " ".join(str(value).split())[:100]
+    if not text:
+        return ""
+    if re.fullmatch(r"-?\d{9,13}(?:\.\d+)?", text):
+        return _epoch(float(text))
+    try:
+        return _checked(dt.datetime.fromisoformat(text).date())
+    except ValueError:
+        pass
+    try:
+        return _checked(email.utils.parsedate_to_datetime(text).date())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        pass
+    if re.search(r"\b\d{4}\b", text):  # dateutil fills a missing year with this year's: no
+        try:
+            parsed = dateutil_parser.parse(text, dayfirst=bool(re.search(r"\d\.\d", text)), fuzzy=False)
+            return _checked(parsed.date())
+        except (ValueError, OverflowError, TypeError):
+            pass
+    return parse_date(text)
+
+
+def _epoch(seconds: float) -> str:
+    if abs(seconds) >= 1e11:  # milliseconds
+        seconds /= 1000
+    try:
+        return _checked(dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date())
+    except (OverflowError, OSError, ValueError):
+        return ""
+
+
+def _checked_parts(year: int, month: int, day: int) -> str:
+    try:
+        return _checked(dt.date(year, month, day))
+    except ValueError:
+        return ""
+
+
+def _checked(date: dt.date) -> str:
+    return date.isoformat() if 1800 <= date.year <= 2200 else ""
+
+
+def language_code(value: object) -> str:
+    """The primary language subtag, lower case: "en-US" → "en", "ru_RU" → "ru"; "" if none."""
+    match = re.match(r"\s*([A-Za-z]{2,3})(?:[-_]|\s*$)", str(value or ""))
+    return match.group(1).lower() if match else ""
+
+
+def web_url(value: object, base: str = "") -> str:
+    """An absolute http(s) URL (a relative one resolved against ``base``), else ""."""
+    url = clean_line(str(value or ""))
+    if not url:
+        return ""
+    if base and not urlsplit(url).scheme:
+        try:
+            url = urljoin(base, url)
+        except ValueError:
+            return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
+# ---------------------------------------------------------- HTML to paragraphs
+
+#: Elements whose content is never text a reader wants.
+_SKIP = frozenset(
+    {"script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe", "object",
+     "canvas", "audio", "video", "select", "textarea", "button"}
+)  # fmt: skip
+_BLOCKS = frozenset(
+    {"address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+     "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+     "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "main", "menu", "nav", "p",
+     "pre", "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul", "ol"}
+)  # fmt: skip
+_CELLS = frozenset({"td", "th"})
+_LISTS = frozenset({"ul", "ol", "menu"})
+_WHITESPACE = re.compile(r"\s+")
+
+
+#: Break markers while collecting: a paragraph break, and a line break inside a list
+#: (several in a row make one line, never a blank line).  Private-use characters,
+#: removed from the text itself.
+_PARAGRAPH, _LINE = "\ue000", "\ue001"
+_MARKERS = re.compile("[\ue000\ue001]")
+_BREAKS = re.compile("[\\s\ue000\ue001]+")
+
+
+class _Paragraphs:
+    """Collects text from start/end/data events (from lxml or html.parser alike)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.skipping: list[str] = []
+        self.lists: list[int] = []  # per open list: -1 for <ul>, else the last <ol> number
+        self.pre = 0
+
+    def start(self, tag: str) -> None:
+        if self.skipping or tag in _SKIP:
+            if tag in _SKIP:
+                self.skipping.append(tag)
+            return
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "li":
+            marker = "•"
+            if self.lists and self.lists[-1] >= 0:
+                self.lists[-1] += 1
+                marker = f"{self.lists[-1]}."
+            self.parts.append(f"{_LINE}{marker} ")
+        elif tag in _CELLS:
+            self.parts.append(" ")
+        elif tag in _BLOCKS:
+            self._block(tag, opening=True)
+
+    def end(self, tag: str) -> None:
+        if self.skipping:
+            if tag in self.skipping:
+                while self.skipping.pop() != tag:
+                    pass
+            return
+        if tag in _BLOCKS:
+            self._block(tag, opening=False)
+        elif tag in _CELLS:
+            self.parts.append(" ")
+
+    def _block(self, tag: str, *, opening: bool) -> None:
+        """A paragraph break; inside a list (a list is one paragraph of bullet lines) a
+        line break around a nested list, and a space for any other block (``<li><p>``)."""
+        if tag in _LISTS:
+            if opening:
+                self.parts.append(_LINE if self.lists else _PARAGRAPH)
+                self.lists.append(0 if tag == "ol" else -1)
+                return
+            if self.lists:
+                self.lists.pop()
+            self.parts.append(_LINE if self.lists else _PARAGRAPH)
+            return
+        if tag == "pre":
+            self.pre = self.pre + 1 if opening else max(self.pre - 1, 0)
+        self.parts.append(" " if self.lists else _PARAGRAPH)
+
+    def data(self, text: str | None) -> None:
+        if text and not self.skipping:
+            text = _MARKERS.sub("", text)
+            self.parts.append(text if self.pre else _WHITESPACE.sub(" ", text))
+
+    def paragraphs(self) -> list[str]:
+        return split_paragraphs(_BREAKS.sub(_break, "".join(self.parts)))
+
+
+def _break(run: re.Match[str]) -> str:
+    """A run of white space and break markers: the strongest break in it wins."""
+    text = run.group()
+    if _PARAGRAPH in text:
+        return "\n\n"
+    if _LINE in text:
+        return "\n"
+    return text
+
+
+class _StdlibDriver(HTMLParser):
+    def __init__(self, sink: _Paragraphs) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sink = sink
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self.sink.start(tag)
+
+    def handle_startendtag(self, tag: str, attrs: object) -> None:
+        self.sink.start(tag)
+        if tag != "br":
+            self.sink.end(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.sink.end(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.sink.data(data)
+
+
+def html_to_paragraphs(fragment: str) -> list[str]:
+    """Plain paragraphs of an HTML fragment or page: block elements become paragraphs,
+    ``<br>`` a line break, list items bullet lines, inline markup goes, entities are
+    decoded, ``<script>``, ``<style>`` and the like are dropped with their content.
+
+    lxml's parser when it is installed; Python's own when it is not, or when lxml
+    gives up on the fragment (libxml2 drops the whole text past 2048 nested elements).
+    Never raises on malformed markup; nothing is fetched.
+    """
+    if not fragment or not fragment.strip():
+        return []
+    if HAVE_LXML:
+        paragraphs = _with_lxml(fragment)
+        if paragraphs is not None:
+            return paragraphs
+    return _with_stdlib(fragment)
+
+
+def _with_lxml(fragment: str) -> list[str] | None:
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8", huge_tree=True, no_network=True, remove_comments=True, remove_pis=True
+    )
+    try:
+        root = lxml.html.document_fromstring(fragment.encode("utf-8", "replace"), parser=parser)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    if any(error.level_name == "FATAL" for error in parser.error_log):
+        return None
+    sink = _Paragraphs()
+    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if event == "start":
+            sink.start(tag)
+            sink.data(element.text)
+        else:
+            sink.end(tag)
+            sink.data(element.tail)
+    return sink.paragraphs()
+
+
+#: A "<" that starts a tag never closed before the next "<": text, not markup.  Python's
+#: parser (before 3.11.13) is quadratic on runs of such tags (``<a b="`` repeated).
+_UNCLOSED_TAG = re.compile(r"<(?=[A-Za-z/!?])(?=[^<>]*(?:<|\Z))")
+
+
+def _with_stdlib(fragment: str) -> list[str]:
+    fragment = _UNCLOSED_TAG.sub("&lt;", fragment)
+    sink = _Paragraphs()
+    driver = _StdlibDriver(sink)
+    try:
+        driver.feed(fragment)
+        driver.close()
+    except AssertionError:  # "<![foo" (an unknown marked section): read it again as text
+        sink = _Paragraphs()
+        driver = _StdlibDriver(sink)
+        driver.feed(fragment.replace("<![", "&lt;!["))
+        driver.close()
+    return sink.paragraphs()
