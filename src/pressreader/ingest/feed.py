@@ -27,8 +27,6 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
-from dateutil import parser as dateutil_parser
 
 from pressreader.ingest.errors import RecordProblem, RejectedInput
 from pressreader.ingest.normalise import Draft, clean_line, parse_date, split_paragraphs
@@ -92,6 +90,8 @@ def parse(text: str) -> list[Draft | RecordProblem]:
     try:
         # Bytes, never a str: feedparser treats a string as a URL or a file name.  The
         # text is already decoded, so the header overrides any encoding it declares.
+        import feedparser  # imported on the first feed: the reader's start-up does not pay for it
+
         result = feedparser.parse(
             io.BytesIO(text.encode("utf-8", "replace")),
             sanitize_html=False,
@@ -263,6 +263,8 @@ def iso_date(value: object) -> str:
         pass
     if re.search(r"\b\d{4}\b", text):  # dateutil fills a missing year with this year's: no
         try:
+            from dateutil import parser as dateutil_parser
+
             parsed = dateutil_parser.parse(text, dayfirst=bool(re.search(r"\d\.\d", text)), fuzzy=False)
             return _checked(parsed.date())
         except (ValueError, OverflowError, TypeError):
