@@ -260,14 +260,13 @@ class ReaderScreen(Screen[None]):
         counts = report.counts
         summary = ", ".join(f"{counts[key]} {key}" for key in counts if counts[key])
         self.notify(f"Import finished: {summary or 'nothing to import'}.", markup=False)
-        if report.rejected:
-            lines = [
-                f"{printable(Path(item.path).name)}: {printable(item.reason)}" for item in report.rejected[:5]
-            ]
-            more = f"\n… and {len(report.rejected) - 5} more" if len(report.rejected) > 5 else ""
+        problems = [item for item in report.files if item.status == "rejected" or item.records_rejected]
+        if problems:
+            lines = [f"{printable(Path(item.path).name)}: {printable(item.reason)}" for item in problems[:5]]
+            more = f"\n… and {len(problems) - 5} more" if len(problems) > 5 else ""
             self.notify(
                 "\n".join(lines) + more,
-                title=f"{len(report.rejected)} file(s) rejected",
+                title=f"{len(problems)} file(s) with input that could not be used",
                 severity="warning",
                 timeout=15,
                 markup=False,
