@@ -360,3 +360,26 @@ def test_a_50_mb_file_is_rejected_quickly_with_a_reason(tmp_path: Path) -> None:
     assert path.stat().st_size >= 50_000_000
     with pytest.raises(RejectedInput, match="too large for one release"):
         read_file(path)
+
+
+def test_utf8_with_a_stray_byte_stays_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "stray.txt"
+    path.write_bytes(
+        "Визит министра\n\nМинистр прибыл в Астану.".encode() + b" \xff " + "Переговоры.\n".encode()
+    )
+    article = read_file(path)[0]
+    assert article.title == "Визит министра" and "Переговоры" in article.paragraphs[0].text
+
+
+def test_a_page_declaring_latin1_is_read_as_windows_1252(tmp_path: Path) -> None:
+    page = '<html><head><meta charset="iso-8859-1"><title>T</title></head><body><p>x</p></body></html>'
+    from pressreader.ingest.decode import decode
+
+    text = decode(page.replace("<p>x</p>", "<p>the ministry\u2019s \u2013 statement</p>").encode("cp1252"))
+    assert "ministry\u2019s \u2013 statement" in text
+
+
+def test_a_single_nul_in_a_small_file_is_not_binary() -> None:
+    from pressreader.ingest.decode import decode
+
+    assert "NUL" in decode(b"Title\r\n\r\nBody with a NUL\x00 here.\r\n")

@@ -315,9 +315,10 @@ def test_malformed_feed_still_yields_its_entries() -> None:
 @pytest.fixture(params=["lxml", "stdlib"])
 def html_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a test with lxml's parser and with Python's own (the fallback)."""
-    if request.param == "lxml" and not feed.HAVE_LXML:
+    if request.param == "lxml" and not feed._have_lxml():
         pytest.skip("lxml is not installed")
-    monkeypatch.setattr(feed, "HAVE_LXML", request.param == "lxml")
+    use_lxml = request.param == "lxml"
+    monkeypatch.setattr(feed, "_have_lxml", lambda: use_lxml)
     return str(request.param)
 
 

@@ -716,3 +716,63 @@ def test_a_killed_import_leaves_a_library_that_opens_and_completes(tmp_path: Pat
         assert library.search("freight").total == whole
         library.import_paths([folder])
         assert library.count() == 1500
+
+
+# --------------------------------------------------- richer and newer copies
+def test_the_richer_copy_wins_in_one_import_and_stays(tmp_path: Path, library: Library) -> None:
+    folder = tmp_path / "dup"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "---\ntitle: Bridge opens\nurl: https://example.gov/press/bridge\n---\n\nThe new bridge opens.\n",
+        encoding="utf-8",
+    )
+    (folder / "b.jsonl").write_text(
+        '{"title": "Bridge opens", "url": "https://example.gov/press/bridge", "source": "Example MFA",'
+        ' "date": "2025-03-01",'
+        ' "text": "The new bridge opens.\\n\\nIt carries rail freight.\\n\\nTolls are free."}\n',
+        encoding="utf-8",
+    )
+    os.utime(folder / "a.md", (1_700_000_000, 1_700_000_000))  # same age: richness decides
+    os.utime(folder / "b.jsonl", (1_700_000_000, 1_700_000_000))
+    first = _by_name(library.import_paths([folder]))
+    assert library.count() == 1
+    article = library.get(library.search("bridge").hits[0].id)
+    assert article is not None and article.source == "Example MFA" and len(article.paragraphs) == 3
+    assert first["a.md"].status == "duplicate"
+    for _ in range(2):
+        again = _by_name(library.import_paths([folder]))
+        assert again["b.jsonl"].status == "unchanged"
+        assert library.count() == 1
+
+
+def test_a_corrected_feed_entry_replaces_the_earlier_one(tmp_path: Path, library: Library) -> None:
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    entry = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>MFA</title><link>https://mfa.example/</link>'
+        '<item><title>Timetables</title><guid isPermaLink="false">press-117</guid>'
+        "<description>{}</description></item></channel></rss>"
+    )
+    old = folder / "20250101T000000Z.xml"
+    old.write_text(entry.format("New timetables start in 2025."), encoding="utf-8")
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    library.import_paths([folder])
+    (folder / "20250102T000000Z.xml").write_text(
+        entry.format("New timetables start in 2026."), encoding="utf-8"
+    )
+    library.import_paths([folder])
+    assert library.count() == 1
+    hits = library.search("timetables", snippets=True).hits
+    assert len(hits) == 1 and "2026" in hits[0].snippet
+
+
+def test_a_folder_import_reads_saved_pages_whatever_their_names(tmp_path: Path, library: Library) -> None:
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    page = (Path(__file__).parent / "fixtures" / "html" / "ministry_press_release.html").read_text("utf-8")
+    for name in ("noext", "news.php", "index.html?id=5", "page.shtml"):
+        (folder / name).write_text(page.replace("</title>", f" {name}</title>"), encoding="utf-8")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff" + bytes(100))  # not read at all
+    report = library.import_paths([folder])
+    names = {Path(item.path).name for item in report.files}
+    assert names == {"noext", "news.php", "index.html?id=5", "page.shtml"}

@@ -45,7 +45,7 @@ def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
             "changed), keep them in the library and import them."
         )
         parser.add_argument(
-            "--timeout", type=float, default=feeds.DEFAULT_TIMEOUT, help="seconds per request (20)"
+            "--timeout", type=_seconds, default=feeds.DEFAULT_TIMEOUT, help="seconds per request (20)"
         )
 
 
@@ -128,6 +128,16 @@ def run_fetch(
         out.print(Text(", ".join(f"{n} {status.replace('-', ' ')}" for status, n in counts.items())))
     failed = counts.get("error", 0) or report.rejected
     return (EXIT_FAILED if failed else EXIT_OK), report
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0 < seconds <= 600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 600 seconds")
+    return seconds
 
 
 class _Failed(Exception):

@@ -72,12 +72,17 @@ def decode(data: bytes) -> str:
             text = _try_utf16(data, encoding)
             if text is not None:
                 return text
-        if sample.count(b"\x00") > len(sample) // 100:
+        if sample.count(b"\x00") > max(len(sample) // 100, 4):
             raise RejectedInput("binary file, not text (it holds NUL bytes)")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         utf8_error = error
+    # UTF-8 with a stray byte or two (a scraper's slip) stays UTF-8: the rest of the
+    # text is right, and a code page guessed from it would garble every letter.
+    lenient = data.decode("utf-8", errors="replace")
+    if lenient.count("\ufffd") <= max(2, len(data) // 5000) and _has_multibyte_utf8(data):
+        return lenient
     declared = _declared(sample)
     if declared:
         try:
@@ -85,6 +90,11 @@ def decode(data: bytes) -> str:
         except (UnicodeDecodeError, LookupError):
             pass
     return _detect(data, utf8_error)
+
+
+def _has_multibyte_utf8(data: bytes) -> bool:
+    """Whether ``data`` holds well-formed multi-byte UTF-8 sequences (so it was meant as UTF-8)."""
+    return bool(re.search(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}", data[:65536]))
 
 
 def _try_utf16(data: bytes, encoding: str) -> str | None:
@@ -106,9 +116,12 @@ def _declared(sample: bytes) -> str:
         return ""
     name = match.group(1).decode("ascii").lower()
     try:
-        return codecs.lookup(name).name
+        found = codecs.lookup(name).name
     except LookupError:
         return ""
+    # As browsers do (WHATWG Encoding): a page that says Latin-1 means Windows-1252,
+    # whose curly quotes and dashes Latin-1 would turn into control characters.
+    return "cp1252" if found in ("latin-1", "iso8859-1", "ascii") else found
 
 
 def _detect(data: bytes, utf8_error: UnicodeDecodeError) -> str:

@@ -27,17 +27,19 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-
 from pressreader.ingest.errors import RecordProblem, RejectedInput
 from pressreader.ingest.normalise import Draft, clean_line, parse_date, split_paragraphs
 
-try:  # fast C parser when present (it comes with trafilatura); the stdlib parser otherwise
-    import lxml.etree
-    import lxml.html
 
-    HAVE_LXML = True
-except ImportError:  # pragma: no cover - depends on the environment
-    HAVE_LXML = False
+def _have_lxml() -> bool:
+    """lxml's fast parser when present (it comes with trafilatura); imported on first use."""
+    try:
+        import lxml.etree
+        import lxml.html  # noqa: F401
+    except ImportError:  # pragma: no cover - depends on the environment
+        return False
+    return True
+
 
 NAME = "feed"
 #: One file holds many releases: it may be larger than one release may.
@@ -149,7 +151,16 @@ def _entry(entry: Any, feed: Any, number: int) -> Draft | RecordProblem:
         lang=_entry_language(entry, feed),
         tags=_unique(str(tag.get("term") or tag.get("label") or "") for tag in entry.get("tags") or ()),
         record=number,
+        # An entry without a link keeps its identity by its guid, so a corrected
+        # entry in a later fetch replaces the earlier one instead of sitting beside it.
+        identity=_identity(entry, feed),
     )
+
+
+def _identity(entry: Any, feed: Any) -> str:
+    """The feed and the entry's guid: what names an entry that has no link."""
+    guid = entry.get("id")
+    return f"{feed.get('link') or feed.get('title') or ''}#{guid}" if guid else ""
 
 
 def _entry_paragraphs(entry: Any) -> list[str]:
@@ -445,7 +456,7 @@ def html_to_paragraphs(fragment: str) -> list[str]:
     """
     if not fragment or not fragment.strip():
         return []
-    if HAVE_LXML:
+    if _have_lxml():
         paragraphs = _with_lxml(fragment)
         if paragraphs is not None:
             return paragraphs
@@ -453,6 +464,9 @@ def html_to_paragraphs(fragment: str) -> list[str]:
 
 
 def _with_lxml(fragment: str) -> list[str] | None:
+    import lxml.etree
+    import lxml.html
+
     parser = lxml.html.HTMLParser(
         encoding="utf-8", huge_tree=True, no_network=True, remove_comments=True, remove_pis=True
     )

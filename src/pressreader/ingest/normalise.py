@@ -56,6 +56,8 @@ class Draft:
     tags: list[str] = field(default_factory=list)
     #: 1-based number of the record in a multi-record file (0 for a one-document file).
     record: int = 0
+    #: What identifies the release when it has no URL (a feed entry's guid); "" for none.
+    identity: str = ""
 
 
 def clean_text(text: str) -> str:
@@ -154,9 +156,10 @@ def guess_language(text: str) -> str:
     return str(language)
 
 
-def article_id(url: str, paragraphs: list[str]) -> str:
-    """Stable id: from the canonical URL when there is one, else from the normalised text."""
-    basis = url.strip() if url.strip() else "\n\n".join(paragraphs)
+def article_id(url: str, paragraphs: list[str], identity: str = "") -> str:
+    """Stable id: from the canonical URL, else from another identity (a feed entry's
+    guid), else from the normalised text."""
+    basis = url.strip() or identity.strip() or "\n\n".join(paragraphs)
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
 
 
@@ -178,7 +181,7 @@ def normalise(draft: Draft, *, path: str = "") -> Article:
     url = clean_line(draft.url)
     lang = clean_line(draft.lang).lower()[:8] or guess_language(" ".join(paragraphs))
     return Article(
-        id=article_id(url, paragraphs),
+        id=article_id(url, paragraphs, draft.identity),
         title=title,
         date=draft.date,
         source=clean_line(draft.source),

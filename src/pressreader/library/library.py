@@ -69,6 +69,8 @@ class Library:
             self._rebuild_index()
         self._searcher = self._index.searcher()
         self._parser = QueryParser(self._index.schema, lexicon.themes)
+        #: During an import batch: files whose release a later file replaced, and why.
+        self._demoted: dict[str, str] = {}
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -248,6 +250,7 @@ class Library:
                             if _is_gone(gone) and not any(_inside(gone, bad) for bad in unreadable):
                                 report.files.append(self._remove_file(gone, writer, db))
                 seen: dict[str, str] = {}
+                self._demoted = {}
                 first = len(report.files)
                 for path in batch:
                     if progress:
@@ -260,6 +263,15 @@ class Library:
                     item = report.files[index]
                     if item.status == "duplicate" and not item.articles:
                         report.files[index] = self._import_file(Path(item.path), writer, db, seen)
+                # Files of this batch whose release a later file replaced say so.
+                for index in range(first, len(report.files)):
+                    item = report.files[index]
+                    if item.path in self._demoted and item.status in ("added", "updated", "unchanged"):
+                        left = len(self._catalog.ids_for_path(item.path))
+                        status: FileStatus = "duplicate" if not left else item.status
+                        report.files[index] = FileReport(
+                            item.path, status, self._demoted[item.path], left, item.records_rejected
+                        )
             with self._lock:
                 self._searcher = self._searcher.refresh()
         if progress:
@@ -270,11 +282,12 @@ class Library:
     def _batch(self) -> Iterator[tuple[Any, Any]]:
         """The index writer and the catalog transaction of one batch: both commit, or neither."""
         try:
-            writer = self._index.writer(timeout=5.0)
-        except Exception as error:  # whoosh.index.LockError, OSError
+            whoosh_writer = self._index.writer(timeout=5.0)
+        except Exception:  # whoosh.index.LockError, OSError
             raise LibraryError(
-                f"cannot write to the library in {self.path}: another import holds it ({error})"
+                f"another import is writing to the library in {self.path}; try again when it ends"
             ) from None
+        writer = _BatchWriter(whoosh_writer)
         try:
             with self._catalog.transaction() as db:
                 yield writer, db
@@ -283,13 +296,13 @@ class Library:
                 # from the catalog, and the next import reads those files again.
                 writer.commit()
         except BaseException:
-            writer.cancel()
+            whoosh_writer.cancel()
             raise
 
     def _remove_file(self, path: str, writer, db) -> FileReport:  # type: ignore[no-untyped-def]
         ids = self._catalog.ids_for_path(path)
         for article_id in ids:
-            writer.delete_by_term("id", article_id)
+            writer.delete(article_id)
         Catalog.delete_articles(db, ids)
         Catalog.delete_file(db, path)
         return FileReport(path, "removed", "file no longer exists", len(ids))
@@ -325,9 +338,8 @@ class Library:
                         d for d in dirs if not d.startswith(".") and Path(root, d).resolve() != library
                     )
                     for name in sorted(names):
-                        candidate = Path(root, name)
-                        if not name.startswith(".") and candidate.suffix.lower() in ingest.SUFFIXES:
-                            files.append(candidate)
+                        if not name.startswith(".") and _worth_reading(name):
+                            files.append(Path(root, name))
             elif path.exists():
                 files.append(resolved)
             else:
@@ -365,41 +377,58 @@ class Library:
             Catalog.put_file(db, FileRecord(key, stat.st_mtime_ns, stat.st_size, "rejected", reason))
             return FileReport(key, "rejected", reason)
         old_ids = set(self._catalog.ids_for_path(key))
-        kept, duplicates, replaced = [], 0, []
+        kept, duplicates = [], 0
+        replaced: list[tuple[str, str]] = []  # (file whose copy this file replaced, why)
+        taken: set[str] = set()
         for position, article in enumerate(articles):
             fingerprint = text_fingerprint([p.text for p in article.paragraphs])
-            owner = self._catalog.owner(article.id, fingerprint, other_than=key)
-            in_batch = seen.get(article.id) or seen.get(fingerprint)
-            if in_batch and in_batch != key:
+            if article.id in taken or fingerprint in taken:  # twice in this very file
                 duplicates += 1
                 continue
+            taken.update((article.id, fingerprint))
+            # The catalog connection sees this batch's own rows: files imported a
+            # moment ago count as owners too.
+            owner = self._catalog.owner(article.id, fingerprint, other_than=key)
             if owner:
-                duplicates += 1
                 held = self._catalog.get_current(owner[0])
-                if held is not None and richness(article) <= richness(held):
+                held_file = self._catalog.file(owner[1])
+                newer_version = (
+                    owner[0] == article.id
+                    and held is not None
+                    and text_fingerprint([p.text for p in held.paragraphs]) != fingerprint
+                    and (held_file is None or stat.st_mtime_ns > held_file.mtime_ns)
+                )
+                # Same URL (or feed guid), other text, in a newer file: a corrected
+                # or updated release, which replaces the earlier one.  Otherwise the
+                # copy that says more (a URL, a date, a source, longer text) is kept.
+                if not newer_version and held is not None and richness(article) <= richness(held):
+                    duplicates += 1
                     continue
-                # The same release, but this copy says more (full text, a URL, a
-                # date): it takes the place of the poorer one.
-                writer.delete_by_term("id", owner[0])
+                writer.delete(owner[0])
                 Catalog.delete_articles(db, [owner[0]])
-                Catalog.mark_file(db, owner[1], "duplicate", f"a richer copy is in {key}")
-                replaced.append(owner[1])
+                why = "a newer version" if newer_version else "a richer copy"
+                Catalog.mark_file(db, owner[1], "duplicate", f"{why} is in {key}")
+                self._demoted[owner[1]] = f"{why} is in {key}"
+                duplicates += 1
+                replaced.append((owner[1], why))
             seen[article.id] = seen[fingerprint] = key
             article = self.lexicon.classify_article(replace(article, path=key))
             kept.append((position, article, fingerprint))
         new_ids = {article.id for _, article, _ in kept}
         same = new_ids == old_ids and all(self._same(article) for _, article, _ in kept)
         for stale in old_ids - new_ids:
-            writer.delete_by_term("id", stale)
+            writer.delete(stale)
         Catalog.delete_articles(db, old_ids - new_ids)
         for position, article, fingerprint in kept:
-            writer.update_document(**document(article))
+            writer.put(document(article))
             Catalog.put_article(db, article, position, fingerprint)
         status: FileStatus
-        if replaced:
+        if replaced and len(replaced) == duplicates == len(kept):
+            # Every release of this file was already in the library, in a copy it replaced.
             Catalog.put_file(db, FileRecord(key, stat.st_mtime_ns, stat.st_size, "added", ""))
-            reason = f"richer than the copy in {replaced[0]}, which it replaces"
-            return FileReport(key, "duplicate", reason, len(kept))
+            where, why = replaced[0]
+            reason = f"{why} of the release in {where}, which it replaces"
+            return FileReport(key, "duplicate", reason, len(kept), len(problems))
         if not kept:
             status, reason = "duplicate", "already in the library"
         elif not old_ids:  # new, or until now rejected or a duplicate
@@ -428,7 +457,7 @@ class Library:
         for article, position, fingerprint in self._catalog.all_articles():
             updated = self.lexicon.classify_article(article)
             if updated != article:
-                writer.update_document(**document(updated))
+                writer.put(document(updated))
                 Catalog.put_article(db, updated, position, fingerprint)
         Catalog.set_meta(db, "lexicon", self.lexicon.fingerprint)
 
@@ -438,10 +467,50 @@ def _with_snippet(hit: Hit, article: Article, terms: frozenset[str]) -> Hit:
     return replace(hit, snippet=text, snippet_spans=spans)
 
 
+class _BatchWriter:
+    """A batch's changes to the index, applied at its end.
+
+    Whoosh cannot delete a document added by the same writer before it commits,
+    and within one batch a release may be added by one file and replaced by a
+    later one; so the batch keeps the last word for each id and writes once.
+    """
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+        self._documents: dict[str, dict[str, Any]] = {}
+        self._deleted: set[str] = set()
+
+    def put(self, fields: dict[str, Any]) -> None:
+        self._documents[fields["id"]] = fields
+
+    def delete(self, article_id: str) -> None:
+        self._documents.pop(article_id, None)
+        self._deleted.add(article_id)
+
+    def commit(self) -> None:
+        for article_id in self._deleted - set(self._documents):
+            self._writer.delete_by_term("id", article_id)
+        for fields in self._documents.values():
+            self._writer.update_document(**fields)
+        self._writer.commit()
+
+
 def richness(article: Article) -> tuple[int, int]:
     """How much a copy of a release says: its metadata, then the length of its text."""
     metadata = sum(bool(value) for value in (article.url, article.date, article.source, article.tags))
     return metadata, sum(len(paragraph.text) for paragraph in article.paragraphs)
+
+
+#: Names saved web pages often have, besides the formats' own suffixes.
+_WEB_SUFFIXES = frozenset({".php", ".shtml", ".asp", ".aspx", ".jsp", ".cfm", ".xhtml"})
+
+
+def _worth_reading(name: str) -> bool:
+    """Whether a folder import reads this file: a known suffix (a saved page's query
+    string aside, as in ``index.html?id=5``), a web page's, or none at all; the
+    content then decides the format."""
+    suffix = Path(name.split("?", 1)[0]).suffix.lower()
+    return not suffix or suffix in ingest.SUFFIXES or suffix in _WEB_SUFFIXES
 
 
 def _is_gone(path: str) -> bool:

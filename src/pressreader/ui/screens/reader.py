@@ -244,9 +244,10 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_import(self, paths: list[Path]) -> None:
-        report = self.library.import_paths(
-            paths, progress=lambda done, total, _path: self.post_message(ImportProgress(done, total))
-        )
+        def progress(done: int, total: int, _path: str) -> None:
+            self.post_message(ImportProgress(done, total))
+
+        report = self.library.import_paths(paths, progress=progress)
         self.post_message(ImportFinished(report))
 
     def on_import_progress(self, message: ImportProgress) -> None:
