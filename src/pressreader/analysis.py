@@ -44,8 +44,8 @@ def stem(word: str) -> str:
     return word
 
 
-class ScriptStemFilter(analysis.Filter):
-    """Stems each token with the stemmer for its script (Russian or English)."""
+class _WordFilter(analysis.Filter):
+    """Rewrites each token's text with :meth:`word`; stop words are left alone."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
@@ -53,11 +53,21 @@ class ScriptStemFilter(analysis.Filter):
     def __hash__(self) -> int:
         return hash(type(self))
 
+    def word(self, text: str) -> str:
+        raise NotImplementedError
+
     def __call__(self, tokens: Iterable[analysis.Token]) -> Iterator[analysis.Token]:
         for token in tokens:
             if not token.stopped:
-                token.text = stem(token.text)
+                token.text = self.word(token.text)
             yield token
+
+
+class ScriptStemFilter(_WordFilter):
+    """Stems each token with the stemmer for its script (Russian or English)."""
+
+    def word(self, text: str) -> str:
+        return stem(text)
 
 
 def make_analyzer() -> analysis.Analyzer:
@@ -72,19 +82,11 @@ def make_analyzer() -> analysis.Analyzer:
 ANALYZER = make_analyzer()
 
 
-class FoldFilter(analysis.Filter):
+class FoldFilter(_WordFilter):
     """Latin accents folded ("Türkiye" is "turkiye"), nothing else changed."""
 
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
-
-    def __call__(self, tokens: Iterable[analysis.Token]) -> Iterator[analysis.Token]:
-        for token in tokens:
-            token.text = fold(token.text)
-            yield token
+    def word(self, text: str) -> str:
+        return fold(text)
 
 
 #: For languages without a stemmer here (Kazakh, German, ...): words as written, lowercased.
