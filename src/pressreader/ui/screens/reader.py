@@ -96,7 +96,8 @@ class ReaderScreen(Screen[None]):
                 yield ResultList(id="results")
                 yield notice.Notice(id="notice")
             yield ArticleView(self.themes, id="detail")
-        yield Footer()
+        # Compact: at 80 columns every main key, help included, still fits.
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#import-progress", ProgressBar).display = False
