@@ -30,10 +30,36 @@ GENERATOR_VERSION = 1
 DEFAULT_SEED = 4
 
 COUNTRIES = [
-    "Kazakhstan", "Uzbekistan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Azerbaijan",
-    "Georgia", "Armenia", "Mongolia", "Japan", "Germany", "France", "Norway", "Finland",
-    "Poland", "Italy", "Spain", "Canada", "Brazil", "Chile", "India", "Indonesia",
-    "Malaysia", "Singapore", "Kenya", "Nigeria", "Egypt", "Morocco", "Turkey", "Austria",
+    "Kazakhstan",
+    "Uzbekistan",
+    "Kyrgyzstan",
+    "Tajikistan",
+    "Turkmenistan",
+    "Azerbaijan",
+    "Georgia",
+    "Armenia",
+    "Mongolia",
+    "Japan",
+    "Germany",
+    "France",
+    "Norway",
+    "Finland",
+    "Poland",
+    "Italy",
+    "Spain",
+    "Canada",
+    "Brazil",
+    "Chile",
+    "India",
+    "Indonesia",
+    "Malaysia",
+    "Singapore",
+    "Kenya",
+    "Nigeria",
+    "Egypt",
+    "Morocco",
+    "Turkey",
+    "Austria",
 ]
 BODIES = [
     "Ministry of Foreign Affairs of {c}",
@@ -199,7 +225,9 @@ def ensure(n: int, out: Path, seed: int = DEFAULT_SEED) -> dict[str, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, required=True)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--out", type=Path, help="default /tmp/pressreader-bench/N")

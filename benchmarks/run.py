@@ -31,9 +31,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import generate  # noqa: E402
+import generate
 
-from pressreader.library import Library  # noqa: E402
+from pressreader.library import Library
 
 #: Timed repetitions of each query (after one untimed warm-up pass).
 REPEATS = 5
@@ -56,20 +56,47 @@ QUERIES: list[tuple[str, str, str | None, str, list[tuple[str, str]] | None]] = 
     ("oil", "date", "oil", "", [("all", r"\boils?\b")]),
     # AND / OR / NOT
     ("oil prices", "relevance", "oil AND prices", "", [("all", r"\boils?\b"), ("all", r"\bprices?\b")]),
-    ("central bank interest rates", "relevance", "central AND bank AND interest AND rates", "",
-     [("all", r"\bcentral\b"), ("all", r"\bbanks?\b"), ("all", r"\binterests?\b"), ("all", r"\brates?\b")]),
-    ("wheat OR maize OR sugar", "relevance", "wheat OR maize OR sugar", "", [("all", r"\b(wheat|maize|sugar)\b")]),
+    (
+        "central bank interest rates",
+        "relevance",
+        "central AND bank AND interest AND rates",
+        "",
+        [("all", r"\bcentral\b"), ("all", r"\bbanks?\b"), ("all", r"\binterests?\b"), ("all", r"\brates?\b")],
+    ),
+    (
+        "wheat OR maize OR sugar",
+        "relevance",
+        "wheat OR maize OR sugar",
+        "",
+        [("all", r"\b(wheat|maize|sugar)\b")],
+    ),
     ("water OR irrigation", "date", "water OR irrigation", "", [("all", r"\b(water|irrigation)\b")]),
-    ("trade NOT japan", "relevance", "trade NOT japan", "", [("all", r"\btrades?\b"), ("none", r"\bjapan\b")]),
-    ("gold AND mine AND venture", "relevance", "gold AND mine AND venture", "",
-     [("all", r"\bgold\b"), ("all", r"\bmines?\b"), ("all", r"\bventures?\b")]),
+    (
+        "trade NOT japan",
+        "relevance",
+        "trade NOT japan",
+        "",
+        [("all", r"\btrades?\b"), ("none", r"\bjapan\b")],
+    ),
+    (
+        "gold AND mine AND venture",
+        "relevance",
+        "gold AND mine AND venture",
+        "",
+        [("all", r"\bgold\b"), ("all", r"\bmines?\b"), ("all", r"\bventures?\b")],
+    ),
     # phrases
     ('"foreign affairs"', "relevance", '"foreign affairs"', "", [("all", r"\bforeign\s+affairs\b")]),
     ('"interest rates"', "relevance", '"interest rates"', "", [("all", r"\binterest\s+rates?\b")]),
     ('"mln dlrs"', "relevance", '"mln dlrs"', "", [("all", r"\bmln\s+dlrs\b")]),
     ('"the company said"', "date", '"the company said"', "", [("all", r"\bthe\s+company\s+said\b")]),
-    ('"trade deficit" japan', "relevance", '"trade deficit" AND japan', "",
-     [("all", r"\btrade\s+deficits?\b"), ("all", r"\bjapan\b")]),
+    (
+        '"trade deficit" japan',
+        "relevance",
+        '"trade deficit" AND japan',
+        "",
+        [("all", r"\btrade\s+deficits?\b"), ("all", r"\bjapan\b")],
+    ),
     # wildcards
     ("export*", "relevance", "export*", "", [("all", r"\bexport\w*")]),
     ("petro*", "relevance", "petro*", "", [("all", r"\bpetro\w*")]),
@@ -78,14 +105,35 @@ QUERIES: list[tuple[str, str, str | None, str, list[tuple[str, str]] | None]] = 
     ("theme:energy", "relevance", "themes:energy", "", None),
     ("theme:energy oil", "relevance", "themes:energy AND oil", "", None),
     ("theme:diplomacy date:2019", "date", "themes:diplomacy", "date LIKE '2019%'", None),
-    ("date:2021-06 bank", "relevance", "bank", "date LIKE '2021-06%'", [("all", r"^date: 2021-06"), ("all", r"\bbanks?\b")]),
-    ("date:[2018-01-01 to 2018-06-30] oil", "date", "oil", "date BETWEEN '2018-01-01' AND '2018-06-30'",
-     [("all", r"^date: 2018-0[1-6]"), ("all", r"\boils?\b")]),
+    (
+        "date:2021-06 bank",
+        "relevance",
+        "bank",
+        "date LIKE '2021-06%'",
+        [("all", r"^date: 2021-06"), ("all", r"\bbanks?\b")],
+    ),
+    (
+        "date:[2018-01-01 to 2018-06-30] oil",
+        "date",
+        "oil",
+        "date BETWEEN '2018-01-01' AND '2018-06-30'",
+        [("all", r"^date: 2018-0[1-6]"), ("all", r"\boils?\b")],
+    ),
     ("source:japan", "relevance", "source:japan", "", [("all", r"^source: .*japan")]),
-    ('source:"Ministry of Energy of Norway" prices', "relevance", "prices",
-     "source_name = 'Ministry of Energy of Norway'",
-     [("all", r'^source: "Ministry of Energy of Norway"'), ("all", r"\bprices?\b")]),
-    ("source:kazakhstan theme:economy export*", "date", "source:kazakhstan AND themes:economy AND export*", "", None),
+    (
+        'source:"Ministry of Energy of Norway" prices',
+        "relevance",
+        "prices",
+        "source_name = 'Ministry of Energy of Norway'",
+        [("all", r'^source: "Ministry of Energy of Norway"'), ("all", r"\bprices?\b")],
+    ),
+    (
+        "source:kazakhstan theme:economy export*",
+        "date",
+        "source:kazakhstan AND themes:economy AND export*",
+        "",
+        None,
+    ),
 ]
 assert len(QUERIES) == 30
 
@@ -150,7 +198,7 @@ def build_fts5(files: list[Path], db_path: Path) -> tuple[sqlite3.Connection, fl
         meta = dict(line.split(": ", 1) for line in match.group(1).splitlines()) if match else {}
         title = json.loads(meta.get("title", '""'))
         source = json.loads(meta.get("source", '""'))
-        body = text[match.end():] if match else text
+        body = text[match.end() :] if match else text
         rows.append((title, body, source, "", str(path), meta.get("date", ""), source))
         if len(rows) >= 1000:
             db.executemany("INSERT INTO a VALUES (?,?,?,?,?,?,?)", rows)
@@ -163,7 +211,7 @@ def build_fts5(files: list[Path], db_path: Path) -> tuple[sqlite3.Connection, fl
 def fill_fts5_themes(db: sqlite3.Connection, library: Library) -> None:
     """Themes as pressreader's classifier assigned them (not part of the timed FTS5 import)."""
     themes = {}
-    for article, _position, _fingerprint in library._catalog.all_articles():  # noqa: SLF001
+    for article, _position, _fingerprint in library._catalog.all_articles():
         themes[article.path] = " ".join(article.themes)
     by_rowid = [(themes.get(path, ""), rowid) for rowid, path in db.execute("SELECT rowid, path FROM a")]
     # FTS5 has no UPDATE of one column in place cheaply; rewrite rows.
@@ -178,8 +226,15 @@ def fts5_sql(match: str | None, where: str, sort: str) -> tuple[str, tuple]:
         args.append(match)
     if where:
         clauses.append(where)
-    order = "date DESC" if sort == "date" or not match or match.startswith(("themes:", "source:")) and " AND " not in match else "rank"
-    return f"SELECT rowid, title, date FROM a WHERE {' AND '.join(clauses)} ORDER BY {order} LIMIT {LIMIT}", tuple(args)
+    order = (
+        "date DESC"
+        if sort == "date" or not match or (match.startswith(("themes:", "source:")) and " AND " not in match)
+        else "rank"
+    )
+    return (
+        f"SELECT rowid, title, date FROM a WHERE {' AND '.join(clauses)} ORDER BY {order} LIMIT {LIMIT}",
+        tuple(args),
+    )
 
 
 def time_fts5(db: sqlite3.Connection) -> tuple[list[float], dict[str, float], dict[str, int]]:
@@ -205,16 +260,20 @@ def rg_run(rg: str, corpus: Path, plan: list[tuple[str, str]]) -> int:
     for kind, regex in plan:
         flag = "--files-with-matches" if kind == "all" else "--files-without-match"
         if files is None:
-            out = subprocess.run([rg, flag, "-i", "--no-messages", "-e", regex, str(corpus)],
-                                 capture_output=True, text=True).stdout
+            out = subprocess.run(
+                [rg, flag, "-i", "--no-messages", "-e", regex, str(corpus)], capture_output=True, text=True
+            ).stdout
         else:
             if not files:
                 return 0
             # xargs-style: as many paths per rg process as the OS allows (chunks of 2,000).
             out = ""
             for start in range(0, len(files), 2000):
-                out += subprocess.run([rg, flag, "-i", "--no-messages", "-e", regex, *files[start:start + 2000]],
-                                      capture_output=True, text=True).stdout
+                out += subprocess.run(
+                    [rg, flag, "-i", "--no-messages", "-e", regex, *files[start : start + 2000]],
+                    capture_output=True,
+                    text=True,
+                ).stdout
         files = out.split()
     return len(files or [])
 
@@ -323,14 +382,18 @@ def profile_to(path: Path, func, *args):  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, required=True)
     parser.add_argument("--json", type=Path, required=True, help="where to write the figures")
     parser.add_argument("--corpus", type=Path, help="corpus folder (default /tmp/pressreader-bench/N)")
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     parser.add_argument("--skip-app", action="store_true", help="leave out the Pilot measurements")
     parser.add_argument("--launches", type=int, default=5, help="app launches for app_first_list_s")
-    parser.add_argument("--profile", type=Path, help="folder for cProfile reports (import of 2,000 files, slowest query)")
+    parser.add_argument(
+        "--profile", type=Path, help="folder for cProfile reports (import of 2,000 files, slowest query)"
+    )
     args = parser.parse_args()
 
     out = args.corpus or Path("/tmp/pressreader-bench") / str(args.n)
@@ -339,8 +402,10 @@ def main() -> None:
     gen_s = time.perf_counter() - t0
     corpus = out / "corpus"
     files = sorted(corpus.rglob("*.md"))
-    print(f"corpus: {len(files)} files, {manifest['bytes'] / 1e6:.1f} MB in {corpus} "
-          f"(ready in {gen_s:.1f} s)", flush=True)
+    print(
+        f"corpus: {len(files)} files, {manifest['bytes'] / 1e6:.1f} MB in {corpus} (ready in {gen_s:.1f} s)",
+        flush=True,
+    )
 
     work = Path(tempfile.mkdtemp(prefix="pressreader-bench-"))
     figures: dict[str, object] = {}
@@ -383,7 +448,9 @@ def main() -> None:
             rg = shutil.which("rg")
         if rg:
             rg_samples, rg_per_query, rg_counts = time_rg(rg, corpus)
-            rg_version = subprocess.run([rg, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+            rg_version = subprocess.run([rg, "--version"], capture_output=True, text=True).stdout.split("\n")[
+                0
+            ]
         else:
             rg_samples, rg_per_query, rg_counts, rg_version = [], {}, {}, None
         print("rg: done", flush=True)
@@ -417,13 +484,18 @@ def main() -> None:
                 for text, sort, match, where, _plan in QUERIES
             ],
         )
-        slower_than_rg = [q["query"] for q in figures["queries"] if q["rg_ms"] is not None and q["ms"] > q["rg_ms"]]
+        slower_than_rg = [
+            q["query"] for q in figures["queries"] if q["rg_ms"] is not None and q["ms"] > q["rg_ms"]
+        ]
         figures["queries_slower_than_rg"] = slower_than_rg
         if args.profile:
             args.profile.mkdir(parents=True, exist_ok=True)
             slowest = max(figures["queries"], key=lambda q: q["ms"])
             sort = slowest["sort"]
-            profile_to(args.profile / "slowest_query.txt", lambda: library.search(slowest["query"], sort=sort, limit=LIMIT, snippets=False))
+            profile_to(
+                args.profile / "slowest_query.txt",
+                lambda: library.search(slowest["query"], sort=sort, limit=LIMIT, snippets=False),
+            )
             lib2 = Library.open(work / "profile-library")
             profile_to(args.profile / "import_2000.txt", lib2.import_paths, files[:2000])
             lib2.close()
@@ -444,7 +516,11 @@ def main() -> None:
         corpus_mb=round(manifest["bytes"] / 1e6, 1),
         corpus_median_bytes=manifest["median_bytes"],
         date=time.strftime("%Y-%m-%d %H:%M"),
-        machine={"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        machine={
+            "nproc": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
         command=" ".join([Path(sys.executable).name, *sys.argv]),
         repeats=REPEATS,
         limit=LIMIT,
@@ -468,10 +544,23 @@ TARGETS = {
 def print_table(f: dict) -> None:
     print(f"\nN = {f['n']}  ({f['corpus_mb']} MB, median {f['corpus_median_bytes']} B)")
     print(f"{'figure':34} {'value':>12}  {'target@100k':>12}  met")
-    for key in ["import_per_s", "fts5_import_per_s", "reimport_s", "search_p50_ms", "search_p95_ms",
-                "search_snippets_p50_ms", "search_snippets_p95_ms", "fts5_search_p50_ms", "fts5_search_p95_ms",
-                "rg_search_p50_ms", "rg_search_p95_ms", "app_first_list_s", "keystroke_p95_ms",
-                "keystroke_p95_minus_debounce_ms", "peak_rss_mb"]:
+    for key in [
+        "import_per_s",
+        "fts5_import_per_s",
+        "reimport_s",
+        "search_p50_ms",
+        "search_p95_ms",
+        "search_snippets_p50_ms",
+        "search_snippets_p95_ms",
+        "fts5_search_p50_ms",
+        "fts5_search_p95_ms",
+        "rg_search_p50_ms",
+        "rg_search_p95_ms",
+        "app_first_list_s",
+        "keystroke_p95_ms",
+        "keystroke_p95_minus_debounce_ms",
+        "peak_rss_mb",
+    ]:
         value = f.get(key)
         target = TARGETS.get(key)
         met = ""
