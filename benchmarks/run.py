@@ -324,7 +324,7 @@ async def app_figures(library_path: Path, launches: int) -> dict[str, object]:
             # (SEARCH_DELAY), so this interval includes that wait by design.
             screen = app.screen
             assert isinstance(screen, ReaderScreen)
-            keystrokes, search_seconds, echo = [], [], []
+            keystrokes, _search_seconds, echo = [], [], []
             search_box = screen.query_one("#search", Input)
             for query in TYPED:
                 await pilot.press("slash")
