@@ -287,16 +287,7 @@ def _print_report(report: ImportReport, console: Console, *, brief: bool = False
     for item in report.files:
         if item.status in shown or item.records_rejected:
             console.print(_report_line(item))
-    console.print(Text(summary_line(report)))
-
-
-def summary_line(report: ImportReport) -> str:
-    """``43 file(s): 43 added, 0 updated, ...`` (and removals, when there were any)."""
-    counts = report.counts
-    removed = report.count("removed")
-    if removed:
-        counts["removed"] = removed
-    return f"{len(report.files)} file(s): " + ", ".join(f"{counts[key]} {key}" for key in counts)
+    console.print(Text(f"{len(report.files)} file(s): {report.summary()}"))
 
 
 def _report_line(item: FileReport) -> Text:

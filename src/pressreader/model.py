@@ -92,6 +92,9 @@ class SearchResult:
     query: str
     sort: SortOrder
     hits: tuple[Hit, ...] = ()
+    #: The order the hits are in: ``sort``, except that a blank or filter-only
+    #: query has nothing to rank by and is listed by date.
+    order: SortOrder = "relevance"
     total: int = 0
     terms: frozenset[str] = frozenset()
     error: str | None = None
@@ -128,6 +131,13 @@ class ImportReport:
     @property
     def rejected(self) -> list[FileReport]:
         return [report for report in self.files if report.status == "rejected"]
+
+    def summary(self, *, skip_zero: bool = False) -> str:
+        """``3 added, 0 updated, ...`` (removals too, when there were any)."""
+        counts = self.counts
+        if self.count("removed"):
+            counts["removed"] = self.count("removed")
+        return ", ".join(f"{n} {status}" for status, n in counts.items() if n or not skip_zero)
 
     @property
     def records_rejected(self) -> int:

@@ -206,7 +206,13 @@ class Library:
             # the two) is left out rather than shown half.
             hits = [_with_snippet(hit, articles[hit.id], terms) for hit in hits if hit.id in articles]
         return SearchResult(
-            query=text, sort=sort, hits=tuple(hits), total=total, terms=terms, suggestions=suggestions
+            query=text,
+            sort=sort,
+            order="date" if by_date else "relevance",
+            hits=tuple(hits),
+            total=total,
+            terms=terms,
+            suggestions=suggestions,
         )
 
     def _finds(self, text: str) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pressreader import analysis
 from pressreader._whoosh import qparser
 from pressreader._whoosh import query as wq
+from pressreader.ingest.normalise import parse_date
 from pressreader.library.schema import ALIASES, QUERY_FIELDS
 
 _DATE_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -147,14 +148,9 @@ def _date_value(value: object) -> str:
 
 
 def _valid_date(text: str) -> bool:
-    import datetime
-
-    parts = [int(part) for part in text.split("-")] + [1, 1]
-    try:
-        datetime.date(parts[0], parts[1], parts[2])
-    except ValueError:
-        return False
-    return True
+    """Whether a year, a month or a day (2024, 2024-06, 2024-06-30) exists."""
+    padded = "-".join([*text.split("-"), "01", "01"][:3])
+    return bool(parse_date(padded))
 
 
 def _example(field: str) -> str:

@@ -259,8 +259,7 @@ class ReaderScreen(Screen[None]):
     def on_import_finished(self, message: ImportFinished) -> None:
         self.query_one("#import-progress", ProgressBar).display = False
         report = message.report
-        counts = report.counts
-        summary = ", ".join(f"{counts[key]} {key}" for key in counts if counts[key])
+        summary = report.summary(skip_zero=True)
         self.notify(f"Import finished: {summary or 'nothing to import'}.", markup=False)
         problems = [item for item in report.files if item.status == "rejected" or item.records_rejected]
         if problems:
@@ -325,10 +324,9 @@ class ReaderScreen(Screen[None]):
     def _show_mode(self) -> None:
         text = Text()
         text.append("sort: ", Style(dim=True))
-        # A blank or filter-only query has nothing to rank by: the core lists it
-        # newest first whatever the sort, and the status line says so.
-        unranked = self.result is not None and not self.result.terms and not self.result.error
-        text.append("newest first" if self.sort == "date" or unranked else "relevance", Style(bold=True))
+        # The order the core used (a blank or filter-only query is listed by date).
+        order = self.result.order if self.result is not None and not self.result.error else self.sort
+        text.append("newest first" if order == "date" else "relevance", Style(bold=True))
         text.append("  ·  themes: ", Style(dim=True))
         text.append("on" if self.show_themes else "off", Style(bold=True))
         self.query_one("#mode", Static).update(text)
