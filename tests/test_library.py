@@ -20,7 +20,7 @@ from conftest import (
 )
 from pressreader.ingest import read_file
 from pressreader.library import Library
-from pressreader.model import FileReport, ImportReport, SearchResult
+from pressreader.model import FileReport, ImportReport, SearchResult, SortOrder
 from pressreader.themes import load_lexicon
 
 
@@ -776,3 +776,17 @@ def test_a_folder_import_reads_saved_pages_whatever_their_names(tmp_path: Path, 
     report = library.import_paths([folder])
     names = {Path(item.path).name for item in report.files}
     assert names == {"noext", "news.php", "index.html?id=5", "page.shtml"}
+
+
+@pytest.mark.parametrize("query, sort", [("", "date"), ("energy", "relevance"), ("energy", "date")])
+def test_pages_of_a_long_list_join_up(sample_library: SampleLibrary, query: str, sort: SortOrder) -> None:
+    """A list read page by page (as the reader scrolls) is the list read at once."""
+    whole = sample_library.library.search(query, sort=sort, limit=None, snippets=False)
+    assert whole.total > 12
+    pages = [
+        sample_library.library.search(query, sort=sort, limit=5, offset=start, snippets=False)
+        for start in range(0, whole.total, 5)
+    ]
+    assert [hit.id for page in pages for hit in page.hits] == [hit.id for hit in whole.hits]
+    assert {page.total for page in pages} == {whole.total}
+    assert [page.offset for page in pages] == list(range(0, whole.total, 5))

@@ -99,6 +99,8 @@ class SearchResult:
     terms: frozenset[str] = frozenset()
     error: str | None = None
     suggestions: tuple[str, ...] = ()
+    #: Where ``hits`` start among all the matches (a later page of a long list).
+    offset: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -163,8 +163,12 @@ class Library:
         sort: SortOrder = "relevance",
         limit: int | None = 500,
         snippets: bool = True,
+        offset: int = 0,
     ) -> SearchResult:
         """Run a query; never raises for a bad query (``error`` says what is wrong).
+
+        ``hits`` are the matches from ``offset`` on, at most ``limit`` of them
+        (all with ``limit=None``); ``total`` counts every match.
 
         With ``snippets=False`` hits carry no snippet and are built from the
         index's stored fields alone (no catalog reads): what a list needs.
@@ -181,11 +185,12 @@ class Library:
             by_date = sort == "date" or not terms
             results = searcher.search(
                 query if query is not None else wq.Every(),
-                limit=limit,
+                limit=None if limit is None else offset + limit,
                 sortedby="date" if by_date else None,
                 reverse=by_date,
             )
-            stored = [(0.0 if by_date else float(hit.score or 0.0), hit.fields()) for hit in results]
+            page = results[offset:] if limit is None else results[offset : offset + limit]
+            stored = [(0.0 if by_date else float(hit.score or 0.0), hit.fields()) for hit in page]
             total = len(results)
             suggestions = suggest(text, searcher, self._catalog.get, self._finds) if total == 0 else ()
         hits = [
@@ -213,6 +218,7 @@ class Library:
             total=total,
             terms=terms,
             suggestions=suggestions,
+            offset=offset,
         )
 
     def _finds(self, text: str) -> bool:
