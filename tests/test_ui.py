@@ -13,19 +13,19 @@ from pathlib import Path
 
 import pytest
 from rich.style import Style
-from textual.color import Color
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Input, Static
 
 from pressreader.library import Library
-from pressreader.model import Hit
+from pressreader.model import Hit, Paragraph
 from pressreader.ui.app import PressReaderApp, make_app
 from pressreader.ui.screens.help import KEYS, HelpScreen
 from pressreader.ui.screens.reader import ReaderScreen
 from pressreader.ui.widgets import rendering
-from pressreader.ui.widgets.article_view import ArticleView, ParagraphView
+from pressreader.ui.widgets.article_view import ArticleView
 from pressreader.ui.widgets.notice import Notice
 from pressreader.ui.widgets.result_list import ResultList
 
@@ -181,8 +181,30 @@ async def open_hit(pilot: Pilot[None], source: str) -> None:
     await until(pilot, lambda: (a := detail(app).article) is not None and a.source == source)  # type: ignore[arg-type]
 
 
-def paragraph_with(app: PressReaderApp, word: str) -> ParagraphView:
-    return next(view for view in detail(app).paragraphs if word in view.paragraph.text)
+def paragraph_with(app: PressReaderApp, word: str) -> tuple[Paragraph, list[Strip]]:
+    """The first paragraph of the open article holding ``word``, and its lines as drawn."""
+    article = detail(app).article
+    assert article is not None
+    index = next(i for i, paragraph in enumerate(article.paragraphs) if word in paragraph.text)
+    return article.paragraphs[index], detail(app).paragraph_lines(index)
+
+
+def article_text(app: PressReaderApp) -> str:
+    return "\n".join(detail(app).text_lines())
+
+
+def hex_colour(style: Style | None) -> str | None:
+    return style.color.triplet.hex if style and style.color and style.color.triplet else None
+
+
+def bars(lines: list[Strip]) -> list[tuple[str, str | None]]:
+    """The first cell of each line, and its colour: the theme bar (or a blank)."""
+    return [(line._segments[0].text, hex_colour(line._segments[0].style)) for line in lines]
+
+
+def marked(lines: list[Strip], word: str) -> list[Style | None]:
+    """The styles ``word`` is drawn in, wherever it stands alone in a segment."""
+    return [seg.style for line in lines for seg in line if seg.text.strip() == word]
 
 
 # -- start-up and search -----------------------------------------------------
@@ -256,33 +278,33 @@ async def test_open_article_marks_themes_and_query_terms(library: Library) -> No
         view = detail(app)
         assert app.focused is view
         assert view.article is not None and view.article.source == "Kazakh MFA"
-        assert len(view.paragraphs) == len(view.article.paragraphs)
+        text = article_text(app)
+        for paragraph in view.article.paragraphs:  # every paragraph is there, in order
+            assert paragraph.text.split()[0] in text
 
         energy = library.lexicon.themes["energy"]
-        paragraph = paragraph_with(app, "uranium")
-        assert paragraph.paragraph.primary == "energy"
-        assert paragraph.text.plain.startswith(energy.label)
-        assert paragraph.styles.border_left == ("outer", Color.parse(energy.color))
+        paragraph, lines = paragraph_with(app, "uranium")
+        assert paragraph.primary == "energy"
+        assert len(lines) > 2  # the label, and the text wrapped over lines
+        # A bar in the theme's colour beside every line, the label first.
+        assert bars(lines) == [(rendering.BAR, energy.color.lower())] * len(lines)
+        assert lines[0].text.startswith(f"{rendering.BAR} {energy.label}")
         # The label is drawn in the theme's colour.
-        label_styles = [span.style for span in paragraph.text.spans if span.start == 0]
-        assert any(
-            isinstance(style, Style)
-            and style.color
-            and style.color.triplet
-            and style.color.triplet.hex == energy.color.lower()
-            for style in label_styles
-        )
+        label = next(seg for seg in lines[0] if seg.text.startswith(energy.label))
+        assert hex_colour(label.style) == energy.color.lower()
         # "uranium" is emphasised where it occurs.
-        plain = paragraph.text.plain
-        start = plain.index("uranium")
-        marked = [span for span in paragraph.text.spans if span.start <= start < span.end]
-        assert any(isinstance(s.style, Style) and (s.style.bold or s.style.underline) for s in marked)
-        # The legend explains the colours of the article's themes.
-        legend = rendered(view.query_one("#article-legend"))
-        assert energy.label in legend
+        styles = marked(lines, "uranium")
+        assert styles and all(style and (style.bold or style.underline) for style in styles)
+        assert not any(style and style.underline for style in marked(lines, "the"))
+        # The legend explains the colours of the article's themes ("▌Energy", no space).
+        assert f"{rendering.BAR}{energy.label}" in text
         # Header: title, date, source.
-        header = rendered(view.query_one("#article-meta"))
+        header = "\n".join(view.text_lines()[:4])
+        assert view.article.title[:20] in header
         assert "2024-11-24" in header and "Kazakh MFA" in header
+        # What the screen shows is the article (drawn by the pane, not only held).
+        assert view.shown_id == view.article.id
+        assert view.article.title[:20] in rendered(view)
 
 
 async def test_t_toggles_theme_highlighting(library: Library) -> None:
@@ -294,18 +316,19 @@ async def test_t_toggles_theme_highlighting(library: Library) -> None:
         energy = library.lexicon.themes["energy"]
 
         await pilot.press("t")
-        paragraph = paragraph_with(app, "uranium")
-        assert not paragraph.text.plain.startswith(energy.label)
-        assert paragraph.styles.border_left[0] == "blank"
+        _, lines = paragraph_with(app, "uranium")
+        assert energy.label not in lines[0].text  # no label, no bar
+        assert all(bar == " " for bar, _ in bars(lines))
         assert "themes: off" in status_text(app)
-        assert "off" in rendered(detail(app).query_one("#article-legend"))
+        assert "Theme highlighting is off" in article_text(app)
         # Query terms stay marked without the themes.
-        start = paragraph.text.plain.index("uranium")
-        assert any(span.start <= start < span.end for span in paragraph.text.spans)
+        styles = marked(lines, "uranium")
+        assert styles and all(style and style.underline for style in styles)
 
         await pilot.press("t")
-        assert paragraph.text.plain.startswith(energy.label)
-        assert paragraph.styles.border_left == ("outer", Color.parse(energy.color))
+        _, lines = paragraph_with(app, "uranium")
+        assert lines[0].text.startswith(f"{rendering.BAR} {energy.label}")
+        assert bars(lines) == [(rendering.BAR, energy.color.lower())] * len(lines)
         assert "themes: on" in status_text(app)
 
 
@@ -592,18 +615,20 @@ async def test_a_failed_search_is_reported_and_the_app_lives_on(
 
 async def test_release_text_is_never_read_as_markup(library: Library) -> None:
     app = make_app(library)
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=(200, 40)) as pilot:  # wide: no line of the release wraps
         await started(pilot)
         await search(pilot, "wheat")
         assert "[bold red]x[/" in list_text(app)
         await open_hit(pilot, "Evil Press [red]Office[/red]")
         view = detail(app)
-        assert "[bold red]x[/" in rendered(view.query_one("#article-title"))
-        meta = rendered(view.query_one("#article-meta"))
+        lines = view.text_lines()
+        assert "[bold red]x[/" in lines[0]
+        meta = "\n".join(lines[1:3])
         assert "Evil Press [red]Office[/red]" in meta and "https://evil.example/[b]x" in meta
-        body = "\n".join(rendered(paragraph) for paragraph in view.paragraphs)
+        body = article_text(app)
         assert "[link=https://evil.example]click[/link]" in body
         assert "[bold]loud[/bold]" in body
+        assert "[bold red]x[/" in rendered(view)
         everything = "\n".join(rendered(widget) for widget in app.screen.query("*"))
         assert "\x1b" not in everything and "\x07" not in everything
 
@@ -625,8 +650,8 @@ async def test_light_theme_restyles_list_and_article(library: Library) -> None:
             return strip._segments[0].style.bgcolor  # type: ignore[union-attr]
 
         def match_styles() -> set[str]:
-            paragraph = paragraph_with(app, "uranium")
-            return {str(span.style) for span in paragraph.text.spans if "underline" in str(span.style)}
+            _, lines = paragraph_with(app, "uranium")
+            return {str(style) for style in marked(lines, "uranium")}
 
         dark, dark_matches = cursor_background(), match_styles()
         app.theme = "textual-light"
@@ -634,9 +659,9 @@ async def test_light_theme_restyles_list_and_article(library: Library) -> None:
         assert cursor_background() != dark
         assert match_styles() and match_styles() != dark_matches  # marks follow the theme
         energy = library.lexicon.themes["energy"]
-        paragraph = paragraph_with(app, "uranium")
-        assert paragraph.styles.border_left == ("outer", Color.parse(energy.color))
-        assert energy.label in rendered(paragraph)
+        _, lines = paragraph_with(app, "uranium")
+        assert bars(lines) == [(rendering.BAR, energy.color.lower())] * len(lines)
+        assert energy.label in lines[0].text
 
 
 async def test_a_hundred_thousand_rows_cost_nothing_to_show(library: Library) -> None:

@@ -36,6 +36,9 @@ class ArticleLoaded(Message):
     spans: tuple[tuple[tuple[str, int, int], ...], ...] = ()
     """Per paragraph, each word's index term and span, computed in the worker so
     that marking another query's words costs no text analysis on the UI thread."""
+    wrapped: tuple[int, tuple[tuple[tuple[int, int], ...], ...]] | None = None
+    """``(width, lines)``: where each paragraph breaks into lines of ``width`` cells,
+    also worked out in the worker (see :func:`pressreader.ui.widgets.article_view.wrap_paragraphs`)."""
 
 
 @dataclass

@@ -38,7 +38,7 @@ from pressreader.ui.messages import (
 )
 from pressreader.ui.screens.import_prompt import ImportPrompt
 from pressreader.ui.widgets import notice
-from pressreader.ui.widgets.article_view import ArticleView
+from pressreader.ui.widgets.article_view import ArticleView, wrap_paragraphs
 from pressreader.ui.widgets.result_list import ResultList
 
 if TYPE_CHECKING:
@@ -207,23 +207,26 @@ class ReaderScreen(Screen[None]):
         self.query_one(ArticleView).focus()
 
     def _load(self, article_id: str) -> None:
+        if article_id == self._wanted_article:
+            return  # shown already, or on its way
+        self._wanted_article = article_id
         view = self.query_one(ArticleView)
         if view.article is None or view.article.id != article_id:
-            self._wanted_article = article_id
-            self.load_article(article_id)
+            self.load_article(article_id, view.text_width)
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def load_article(self, article_id: str) -> None:
+    def load_article(self, article_id: str, width: int) -> None:
         article = self.library.get(article_id)
         spans = tuple(tuple(term_spans(p.text)) for p in article.paragraphs) if article else ()
+        wrapped = (width, wrap_paragraphs(article, width)) if article else None
         if not get_current_worker().is_cancelled:
-            self.post_message(ArticleLoaded(article_id, article, spans))
+            self.post_message(ArticleLoaded(article_id, article, spans, wrapped))
 
-    async def on_article_loaded(self, message: ArticleLoaded) -> None:
+    def on_article_loaded(self, message: ArticleLoaded) -> None:
         if message.article_id != self._wanted_article:
             return  # a slower load for an article the cursor has already left
         terms = self.result.terms if self.result else frozenset()
-        await self.query_one(ArticleView).show_article(message.article, terms, message.spans)
+        self.query_one(ArticleView).show_article(message.article, terms, message.spans, message.wrapped)
 
     def watch_reading(self, reading: bool) -> None:
         self.set_class(reading, "-reading")
