@@ -28,6 +28,27 @@ class SearchFinished(Message):
 
 
 @dataclass
+class PagesWanted(Message):
+    """The result list needs these pages (numbered from 0) to draw the rows on and near
+    the screen, the most wanted first; a newer wish replaces an older one."""
+
+    pages: tuple[int, ...]
+
+    def can_replace(self, message: Message) -> bool:
+        # Scrolling floods these; only what is on screen now matters.
+        return isinstance(message, PagesWanted)
+
+
+@dataclass
+class PageLoaded(Message):
+    """A page of a long result list, fetched by a worker; ``generation`` as in
+    :class:`SearchFinished` (a page of an older search is dropped)."""
+
+    result: SearchResult
+    generation: int
+
+
+@dataclass
 class ArticleLoaded(Message):
     """The article a load worker fetched; ``article`` is None when it has gone."""
 

@@ -79,7 +79,10 @@ def query_error(query: str, error: str) -> Text:
 
 
 def count_line(result: SearchResult, library_count: int, seconds: float | None = None) -> Text:
-    """``123 articles`` or ``7 matches for 'uranium'``, how many are listed, how long it took."""
+    """``123 articles`` or ``7 matches for 'uranium'``, and how long the search took.
+
+    The list holds every match (its later pages are fetched as it scrolls), so the
+    total is what it lists."""
     if result.error:
         return Text("query error", Style(bold=True, color="red"))
     if not result.query.strip():
@@ -89,8 +92,6 @@ def count_line(result: SearchResult, library_count: int, seconds: float | None =
         text = Text()
         text.append(f"{result.total:,} match{'es' if result.total != 1 else ''} for ", BOLD)
         text.append(f"'{result.query}'", BOLD)
-    if len(result.hits) < result.total:
-        text.append(f"  (first {len(result.hits):,} listed)", DIM)
     if seconds is not None:
         text.append(f"  {seconds * 1000:,.0f} ms", DIM)
     return text

@@ -1,9 +1,15 @@
 """The result list: a Line API ScrollView that draws only the rows on screen.
 
 OptionList and DataTable measure every row when rows are added (seconds for
-100k hits), so the list keeps the hits as a tuple and renders a row only when
-it scrolls into view, with an LRU cache of rendered rows (as Toolong does for
-log files).  Setting a new result costs nothing per row.
+100k hits), so the list keeps the hits in a plain list and renders a row only
+when it scrolls into view, with an LRU cache of rendered rows (as Toolong does
+for log files).  Setting a new result costs nothing per row.
+
+The list need not hold every hit: a search answers with its first page and
+the total, and the rows not loaded yet draw as a dim placeholder.  When rows
+on or near the screen are missing, the list posts :class:`PagesWanted`; the
+screen fetches those pages in a worker and hands them over with
+:meth:`ResultList.add_page`.
 
 A row is one line when the list is wide (``date  source  title  chips``) and
 two lines when it is narrow (title, then ``date · source`` and the chips).
@@ -12,6 +18,7 @@ two lines when it is narrow (title, then ``date · source`` and the chips).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from typing import ClassVar
 
 from rich.style import Style
@@ -25,13 +32,20 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pressreader.model import Hit, Theme
-from pressreader.ui.messages import HitHighlighted, HitSelected
+from pressreader.ui.messages import HitHighlighted, HitSelected, PagesWanted
 from pressreader.ui.widgets import rendering
 
 #: From this many columns a row fits on one line.
 ONE_LINE_WIDTH = 90
 DATE_WIDTH = 10
 SOURCE_WIDTH = 16
+#: Rows fetched at a time.  The first page answers the search: a few screens even of a
+#: tall terminal, so the list shows at once, and few enough hits that building them costs
+#: the search little (a few ms).  Later pages come as the list scrolls towards them.
+PAGE_SIZE = 200
+#: How far beyond the screen (in rows, each way) a missing page is already asked for, so
+#: that paging down at key-repeat speed meets rows that have arrived.
+PREFETCH = PAGE_SIZE // 2
 
 
 class ResultList(ScrollView, can_focus=True):
@@ -48,6 +62,7 @@ class ResultList(ScrollView, can_focus=True):
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "result-list--placeholder",
         "result-list--cursor",
         "result-list--date",
         "result-list--source",
@@ -59,34 +74,96 @@ class ResultList(ScrollView, can_focus=True):
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._hits: tuple[Hit, ...] = ()
+        #: Every row of the result; None where the page is not loaded yet.
+        self._hits: list[Hit | None] = []
         self._themes: Mapping[str, Theme] = {}
         self._rows: LRUCache[tuple[int, int, int, bool], list[Strip]] = LRUCache(1024)
+        self._wished: tuple[int, ...] = ()
+        self._select_when_loaded: int | None = None
 
     # -- data ---------------------------------------------------------------
 
     @property
+    def row_count(self) -> int:
+        """Rows in the list, loaded or not: the result's total."""
+        return len(self._hits)
+
+    @property
     def hits(self) -> tuple[Hit, ...]:
-        return self._hits
+        """The hits loaded so far, in list order (every one when the result fits a page)."""
+        return tuple(hit for hit in self._hits if hit is not None)
+
+    def hit_at(self, index: int) -> Hit | None:
+        """The hit of row ``index``; None when its page is not loaded (or there is no such row)."""
+        return self._hits[index] if 0 <= index < len(self._hits) else None
 
     @property
     def highlighted_hit(self) -> Hit | None:
-        return self._hits[self.cursor] if 0 <= self.cursor < len(self._hits) else None
+        return self.hit_at(self.cursor)
 
-    def set_hits(self, hits: Sequence[Hit], themes: Mapping[str, Theme], *, keep: str | None = None) -> None:
-        """Show ``hits`` (cheap for any number of them).
+    def has_page(self, page: int) -> bool:
+        """Whether page ``page`` (rows from ``page * PAGE_SIZE``) is loaded."""
+        return self.hit_at(page * PAGE_SIZE) is not None
 
-        The cursor goes to the hit whose id is ``keep`` when it is among them (a
+    def set_result(
+        self, hits: Sequence[Hit], total: int, themes: Mapping[str, Theme], *, keep: str | None = None
+    ) -> None:
+        """Show a result of ``total`` rows whose first rows are ``hits``; the other
+        rows are asked for with :class:`PagesWanted` when they come near the screen.
+
+        The cursor goes to the hit whose id is ``keep`` when it is among ``hits`` (a
         new sort order keeps the article being read), else to the first.
         """
-        self._hits = tuple(hits)
+        rows: list[Hit | None] = list(hits[:total])
+        rows.extend([None] * (total - len(rows)))
+        self._hits = rows
         self._themes = themes
         self._rows.clear()
+        self._wished = ()
+        self._select_when_loaded = None
         self._update_virtual_size()
         self.scroll_to(0, 0, animate=False, immediate=True)
-        start = next((i for i, hit in enumerate(self._hits) if hit.id == keep), 0) if keep else 0
-        self.cursor = start if self._hits else -1
+        start = next((i for i, hit in enumerate(hits) if hit.id == keep), 0) if keep else 0
+        self.cursor = start if rows else -1
         self.refresh()
+        self._want_pages()
+
+    def set_hits(self, hits: Sequence[Hit], themes: Mapping[str, Theme], *, keep: str | None = None) -> None:
+        """Show ``hits``, the whole result (cheap for any number of them)."""
+        self.set_result(hits, len(hits), themes, keep=keep)
+
+    def add_page(self, offset: int, hits: Sequence[Hit]) -> None:
+        """Fill rows from ``offset`` on with ``hits`` (a page a worker fetched)."""
+        end = min(offset + len(hits), len(self._hits))
+        if offset < 0 or end <= offset:
+            return
+        self._hits[offset:end] = hits[: end - offset]
+        # Placeholders are never cached: nothing to drop.
+        self.refresh()
+        if offset <= self.cursor < end:
+            hit = self._hits[self.cursor]
+            assert hit is not None
+            self.post_message(HitHighlighted(self.cursor, hit))
+            if self._select_when_loaded == self.cursor:
+                self._select_when_loaded = None
+                self.post_message(HitSelected(self.cursor, hit))
+        self._want_pages()
+
+    def _want_pages(self) -> None:
+        """Ask for the pages missing on screen (first) and within PREFETCH rows of it."""
+        total = len(self._hits)
+        if not total:
+            return
+        height = self.row_height
+        first = int(self.scroll_offset.y) // height
+        last = min(first + max(self.scrollable_content_region.height // height, 1), total - 1)
+        near = range(max(first - PREFETCH, 0) // PAGE_SIZE, min(last + PREFETCH, total - 1) // PAGE_SIZE + 1)
+        shown = range(first // PAGE_SIZE, last // PAGE_SIZE + 1)
+        wished = tuple(dict.fromkeys(page for page in chain(shown, near) if not self.has_page(page)))
+        if wished != self._wished:
+            self._wished = wished
+            if wished:
+                self.post_message(PagesWanted(wished))
 
     def row_text(self, index: int) -> str:
         """The plain text of row ``index`` as drawn at the current width (for tests)."""
@@ -108,6 +185,11 @@ class ResultList(ScrollView, can_focus=True):
         self._rows.clear()
         self._update_virtual_size()
         self._scroll_cursor_visible()
+        self._want_pages()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._want_pages()
 
     def notify_style_update(self) -> None:
         # Focus, hover and theme changes all restyle the cursor and the chips.
@@ -125,8 +207,9 @@ class ResultList(ScrollView, can_focus=True):
         # Rendered rows are cached with their "is the cursor" flag: nothing to drop.
         self.refresh()
         self._scroll_cursor_visible()
-        if new >= 0:
-            self.post_message(HitHighlighted(new, self._hits[new]))
+        self._select_when_loaded = None
+        if (hit := self.hit_at(new)) is not None:
+            self.post_message(HitHighlighted(new, hit))
 
     def _scroll_cursor_visible(self) -> None:
         if self.cursor < 0:
@@ -163,6 +246,8 @@ class ResultList(ScrollView, can_focus=True):
     def action_select(self) -> None:
         if (hit := self.highlighted_hit) is not None:
             self.post_message(HitSelected(self.cursor, hit))
+        elif self.cursor >= 0:
+            self._select_when_loaded = self.cursor  # opened as soon as its page arrives
 
     async def _on_click(self, event: events.Click) -> None:
         index = (event.y + self.scroll_offset.y) // self.row_height
@@ -187,14 +272,25 @@ class ResultList(ScrollView, can_focus=True):
             base = self.rich_style
             if index == self.cursor:
                 base = base + self.get_component_rich_style("result-list--cursor")
-            lines = self._row_lines(self._hits[index], width, height, index == self.cursor)
+            hit = self._hits[index]
+            if hit is None:
+                # Not loaded yet: a dim mark, never cached (its page is on the way).
+                style = (
+                    Style()
+                    if index == self.cursor
+                    else self.get_component_rich_style("result-list--placeholder")
+                )
+                lines = [Text(" …", style), *(Text() for _ in range(height - 1))]
+            else:
+                lines = self._row_lines(hit, width, height, index == self.cursor)
             console = self.app.console
             strips = []
             for line in lines:
                 line.truncate(width, overflow="ellipsis", pad=True)
                 line.end = ""
                 strips.append(Strip(line.render(console), width).apply_style(base))
-            self._rows[key] = strips
+            if hit is not None:
+                self._rows[key] = strips
         return strips
 
     def _row_lines(self, hit: Hit, width: int, height: int, cursor: bool) -> list[Text]:
