@@ -27,12 +27,13 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Input, ProgressBar, Static
+from textual.widgets import ContentSwitcher, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from pressreader.analysis import term_spans
 from pressreader.model import SearchResult, SortOrder
 from pressreader.printable import printable
+from pressreader.ui import heap
 from pressreader.ui.messages import (
     ArticleLoaded,
     HitHighlighted,
@@ -46,6 +47,7 @@ from pressreader.ui.messages import (
 from pressreader.ui.screens.import_prompt import ImportPrompt
 from pressreader.ui.widgets import notice, result_list
 from pressreader.ui.widgets.article_view import ArticleView, wrap_paragraphs
+from pressreader.ui.widgets.footer import SteadyFooter
 from pressreader.ui.widgets.result_list import ResultList
 
 if TYPE_CHECKING:
@@ -76,12 +78,16 @@ class ReaderScreen(Screen[None]):
         Binding("s", "toggle_sort", "Sort"),
         Binding("t", "toggle_themes", "Themes"),
         Binding("i", "import", "Import"),
+        # On the screen, not the list: the footer then shows the same keys whether the list
+        # or the article has the focus, and need not be rebuilt each time an article opens.
+        Binding("enter", "open", "Open"),
     ]
 
     sort: reactive[SortOrder] = reactive("relevance", init=False)
     show_themes: reactive[bool] = reactive(True, init=False)
-    reading: reactive[bool] = reactive(False, init=False)
-    """True while the article has the focus: on a narrow screen it then hides the list."""
+    reading: reactive[bool] = reactive(False, init=False, repaint=False)
+    """True while the article has the focus: on a narrow screen it then hides the list.
+    (No repaint of its own: the class it sets does what is needed.)"""
 
     def __init__(self, library: Library, *, query: str = "") -> None:
         super().__init__()
@@ -116,7 +122,7 @@ class ReaderScreen(Screen[None]):
                 yield notice.Notice(id="notice")
             yield ArticleView(self.themes, id="detail")
         # Compact: at 80 columns every main key, help included, still fits.
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#import-progress", ProgressBar).display = False
@@ -126,6 +132,7 @@ class ReaderScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        self._show_reading()
         if not self.narrow and (hit := self.query_one(ResultList).highlighted_hit) is not None:
             self._load(hit.id)  # the article pane has just appeared: fill it
 
@@ -200,6 +207,8 @@ class ReaderScreen(Screen[None]):
         if message.generation != self._generation:
             return  # the user has typed on since; a newer search is on its way
         result = message.result
+        if self.result is None:
+            self.call_after_refresh(heap.settle)  # once, with the first list painted
         self.result = result
         self._shown_generation = message.generation
         self._pages_wanted = ()
@@ -306,8 +315,14 @@ class ReaderScreen(Screen[None]):
         terms = self.result.terms if self.result else frozenset()
         self.query_one(ArticleView).show_article(message.article, terms, message.spans, message.wrapped)
 
-    def watch_reading(self, reading: bool) -> None:
-        self.set_class(reading, "-reading")
+    def watch_reading(self) -> None:
+        self._show_reading()
+
+    def _show_reading(self) -> None:
+        # Only a narrow screen looks different while reading.  A class on the screen
+        # restyles every widget on it (some 20 ms), so a wide screen, where the focus
+        # moves between list and article all the time, is not given one it has no use for.
+        self.set_class(self.reading and self.narrow, "-reading")
 
     # -- importing ----------------------------------------------------------
 
@@ -387,6 +402,11 @@ class ReaderScreen(Screen[None]):
             self.query_one("#count", Static).update(Text("search failed", Style(bold=True)))
 
     # -- actions ------------------------------------------------------------
+
+    def action_open(self) -> None:
+        """Open the article highlighted in the list (from the list or the article)."""
+        if self.query_one("#list-pane", ContentSwitcher).current == "results":
+            self.query_one(ResultList).action_select()
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

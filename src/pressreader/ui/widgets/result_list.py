@@ -49,10 +49,13 @@ PREFETCH = PAGE_SIZE // 2
 
 
 class ResultList(ScrollView, can_focus=True):
-    """A virtual list of search hits with a cursor."""
+    """A virtual list of search hits with a cursor.
+
+    Enter is the screen's key (it calls :meth:`action_select`), so that the footer
+    shows the same keys whether the list or the article has the focus.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Open"),
         Binding("down,j", "cursor_down", "Down", show=False),
         Binding("up,k", "cursor_up", "Up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
