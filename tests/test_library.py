@@ -697,7 +697,8 @@ def test_a_killed_import_leaves_a_library_that_opens_and_completes(tmp_path: Pat
     index = tmp_path / "killed"
     script = (
         "import sys; from pathlib import Path; import pressreader.library.library as m;"
-        "m.BATCH_FILES = 100; lib = m.Library.open(Path(sys.argv[1]));"
+        "m.BATCH_FILES = m.loading.MIN_TASK = m.loading.MAX_TASK = 100;"
+        "lib = m.Library.open(Path(sys.argv[1]));"
         "lib.import_paths([Path(sys.argv[2])])"
     )
     child = subprocess.Popen([sys.executable, "-c", script, str(index), str(folder)])

@@ -34,10 +34,12 @@ with warnings.catch_warnings():
     import whoosh.qparser as qparser
     import whoosh.qparser.dateparse as dateparse
     import whoosh.query as query
+    import whoosh.reading as reading
     import whoosh.scoring as scoring
     import whoosh.searching as searching
     import whoosh.sorting as sorting
     import whoosh.spelling as spelling
+    import whoosh.util.filelock as filelock
     import whoosh.writing as writing
 
     for _module in pkgutil.walk_packages(whoosh.__path__, "whoosh."):
@@ -51,11 +53,13 @@ __all__ = [
     "columns",
     "dateparse",
     "fields",
+    "filelock",
     "highlight",
     "index",
     "porter",
     "qparser",
     "query",
+    "reading",
     "scoring",
     "searching",
     "snowball_russian",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from pressreader._whoosh import analysis, porter, snowball_russian, stopwords
@@ -103,8 +103,31 @@ def fold(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """The index terms of ``text``, in order (stop words dropped)."""
-    return [token.text for token in ANALYZER(text)]
+    """The index terms of ``text``, in order (stop words dropped): exactly what
+    :data:`ANALYZER` makes of it, without its token-by-token filter chain (this
+    runs for every paragraph at import, for the classifier and for the index)."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=4096)
+def _terms(text: str) -> tuple[str, ...]:
+    # Cached: the classifier reads each paragraph, then the index reads it again.
+    lowered = (word.lower() for word in _WORD.findall(text))
+    return tuple(stem(word) for word in lowered if word not in STOP_WORDS)
+
+
+def plain_terms(text: str) -> list[str]:
+    """What :data:`PLAIN_ANALYZER` makes of ``text``: every word, lowercased, accents folded."""
+    return [fold(word.lower()) for word in _WORD.findall(text)]
+
+
+def paragraph_terms(texts: Iterable[str], analyse: Callable[[str], Sequence[str]] = _terms) -> list[str]:
+    """The terms of paragraphs joined by blank lines, as the index reads an article's body
+    (no word spans two paragraphs, so this is the terms of each, in turn)."""
+    out: list[str] = []
+    for text in texts:
+        out.extend(analyse(text))
+    return out
 
 
 def term_spans(text: str) -> list[tuple[str, int, int]]:

@@ -142,6 +142,14 @@ class Catalog:
             ).fetchone()
         return FileRecord(*row) if row else None
 
+    def file_snapshot(self) -> dict[str, tuple[FileRecord, int]]:
+        """Every file's record and how many articles it holds, in two queries: an
+        import's first look at 100,000 files, instead of two lookups a file."""
+        with self._lock:
+            counts = dict(self._db.execute("SELECT path, count(*) FROM articles GROUP BY path").fetchall())
+            rows = self._db.execute("SELECT path, mtime_ns, size, status, reason FROM files").fetchall()
+        return {row[0]: (FileRecord(*row), counts.get(row[0], 0)) for row in rows}
+
     def files_under(self, folder: str) -> list[str]:
         prefix = folder.rstrip("/\\") + "/"
         with self._lock:
@@ -172,6 +180,11 @@ class Catalog:
                 "SELECT id FROM articles WHERE path = ? ORDER BY position", (path,)
             ).fetchall()
         return [row[0] for row in rows]
+
+    def has(self, article_id: str) -> bool:
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row is not None
 
     def owner(self, article_id: str, fingerprint: str, *, other_than: str) -> tuple[str, str] | None:
         """(id, path) of an article from another file than ``other_than`` with this id or this text."""

@@ -17,15 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from pressreader import ingest
+from pressreader._whoosh import filelock
 from pressreader._whoosh import index as whoosh_index
 from pressreader._whoosh import query as wq
 from pressreader.config import MARKER
 from pressreader.ingest.normalise import text_fingerprint
+from pressreader.library import loading
 from pressreader.library.catalog import Catalog, FileRecord
 from pressreader.library.query import QueryError, QueryParser, highlight_terms
 from pressreader.library.schema import SCHEMA_VERSION, build_schema, document
 from pressreader.library.snippets import snippet
 from pressreader.library.suggest import suggest
+from pressreader.library.writer import SegmentWriter
 from pressreader.model import (
     Article,
     FileReport,
@@ -71,6 +74,10 @@ class Library:
         self._parser = QueryParser(self._index.schema, lexicon.themes)
         #: During an import batch: files whose release a later file replaced, and why.
         self._demoted: dict[str, str] = {}
+        #: Files marked duplicate during this import: no longer what its first look saw.
+        self._marked: set[str] = set()
+        self._keep_files = False
+        self._locked = False
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -104,7 +111,7 @@ class Library:
         is classified again by the current lexicon on the way.
         """
         self._index = whoosh_index.create_in(str(self._whoosh_dir), build_schema(), indexname=INDEX_NAME)
-        writer = self._index.writer()
+        writer = SegmentWriter(self._index)
         try:
             with self._catalog.transaction() as db:
                 for article, position, fingerprint in self._catalog.all_articles():
@@ -232,8 +239,21 @@ class Library:
 
     def _fresh_searcher(self):  # type: ignore[no-untyped-def]
         if not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            self._refresh()
         return self._searcher
+
+    def _refresh(self) -> None:
+        """A searcher for the index as it is now.  Whoosh's ``refresh`` hands the
+        readers of unchanged segments on to the new searcher and leaves the old
+        one open (closing it would close them); the readers it does not hand on
+        are closed here, or their files would stay open until collected."""
+        old = self._searcher
+        self._searcher = old.refresh()
+        if self._searcher is not old:
+            kept = {id(reader) for reader, _ in self._searcher.reader().leaf_readers()}
+            for reader, _ in old.reader().leaf_readers():
+                if id(reader) not in kept and not getattr(reader, "is_closed", True):
+                    reader.close()
 
     # ---------------------------------------------------------------- writing
     def import_paths(self, paths: Iterable[Path], progress: Progress | None = None) -> ImportReport:
@@ -249,8 +269,37 @@ class Library:
         report = ImportReport()
         files, problems, folders, unreadable = self._expand(paths)
         report.files.extend(problems)
-        batches = [files[start : start + BATCH_FILES] for start in range(0, len(files), BATCH_FILES)] or [[]]
-        done = 0
+        # A first look at every file, against the catalog as it is now: the
+        # unchanged ones cost a stat, the others go to the readers at once.
+        snapshot = self._catalog.file_snapshot()
+        looks = {str(path): _first_look(path, snapshot) for path in files}
+        del snapshot
+        to_read = [path for path in files if looks[str(path)] is None]
+        self._marked = set()
+        with (
+            self._write_lock(),
+            loading.Reader(self.lexicon, len(to_read), self._whoosh_dir, INDEX_NAME, BATCH_FILES) as reader,
+        ):
+            prepared = reader.prepared(to_read)
+            batches = _batches(files, looks, reader.batch)
+            # While workers write segments the index does not list yet, commits
+            # must leave unlisted files alone; one last commit tidies up.
+            self._keep_files = bool(reader.workers)
+            try:
+                self._import_batches(batches, looks, prepared, folders, unreadable, report, progress)
+            finally:
+                self._keep_files = False
+            if reader.workers:
+                with self._batch():
+                    pass
+        if progress:
+            progress(len(files), len(files), "")
+        return report
+
+    def _import_batches(  # type: ignore[no-untyped-def]
+        self, batches, looks, prepared, folders, unreadable, report: ImportReport, progress
+    ) -> None:
+        done, total = 0, sum(map(len, batches))
         for number, batch in enumerate(batches):
             with self._batch() as (writer, db):
                 if number == 0:
@@ -266,8 +315,13 @@ class Library:
                 first = len(report.files)
                 for path in batch:
                     if progress:
-                        progress(done, len(files), str(path))
-                    report.files.append(self._import_file(path, writer, db, seen))
+                        progress(done, total, str(path))
+                    look = looks.pop(str(path))
+                    ready = next(prepared) if look is None else None
+                    if look is not None and look.path not in self._marked:
+                        report.files.append(look)
+                    else:
+                        report.files.append(self._import_file(path, writer, db, seen, ready))
                     done += 1
                 # A file found to duplicate a release that a later file of this
                 # batch changed or dropped may hold the release now: look again.
@@ -285,16 +339,32 @@ class Library:
                             item.path, status, self._demoted[item.path], left, item.records_rejected
                         )
             with self._lock:
-                self._searcher = self._searcher.refresh()
-        if progress:
-            progress(len(files), len(files), "")
-        return report
+                self._refresh()
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """Whoosh's write lock, held for a whole import: between two batches
+        another writer's commit would delete the segments this import's
+        workers are writing (Whoosh deletes every file its index does not list)."""
+        lock = self._index.lock("WRITELOCK")
+        if not filelock.try_for(lock.acquire, timeout=5.0, delay=0.1):
+            raise LibraryError(
+                f"another import is writing to the library in {self.path}; try again when it ends"
+            )
+        self._locked = True
+        try:
+            yield
+        finally:
+            self._locked = False
+            lock.release()
 
     @contextmanager
     def _batch(self) -> Iterator[tuple[Any, Any]]:
         """The index writer and the catalog transaction of one batch: both commit, or neither."""
         try:
-            whoosh_writer = self._index.writer(timeout=5.0)
+            whoosh_writer = SegmentWriter(
+                self._index, timeout=5.0, _lk=not self._locked, keep_files=self._keep_files
+            )
         except Exception:  # whoosh.index.LockError, OSError
             raise LibraryError(
                 f"another import is writing to the library in {self.path}; try again when it ends"
@@ -359,7 +429,11 @@ class Library:
         unique = list(dict.fromkeys(files))
         return unique, problems, folders, unreadable
 
-    def _import_file(self, path: Path, writer, db, seen: dict[str, str]) -> FileReport:  # type: ignore[no-untyped-def]
+    def _import_file(  # type: ignore[no-untyped-def]
+        self, path: Path, writer, db, seen: dict[str, str], ready: loading.Prepared | None = None
+    ) -> FileReport:
+        """What ``path`` means for the library now; ``ready`` is the file already
+        read by a worker (else it is read here)."""
         key = str(path)
         try:
             stat = path.stat()
@@ -373,16 +447,8 @@ class Library:
             if previous.status == "rejected":
                 return FileReport(key, "rejected", previous.reason)
             return FileReport(key, "unchanged", "", len(self._catalog.ids_for_path(key)))
-        problems: list[ingest.RecordProblem] = []
-        try:
-            loaded = ingest.load_file(path)
-            articles, problems = loaded.articles, loaded.problems
-        except ingest.RejectedInput as error:
-            reason = error.reason
-        except Exception as error:  # a parser's bug must not cost the rest of the batch
-            reason = f"could not be read ({type(error).__name__}: {error})"
-        else:
-            reason = ""
+        prepared = ready if ready is not None else loading.prepare(path, self.lexicon)
+        problems, reason = prepared.problems, prepared.reason
         if reason:
             # Nothing in the library changes: articles from an earlier, good
             # version of this file stay until the file is readable again.
@@ -392,8 +458,9 @@ class Library:
         kept, duplicates = [], 0
         replaced: list[tuple[str, str]] = []  # (file whose copy this file replaced, why)
         taken: set[str] = set()
-        for position, article in enumerate(articles):
-            fingerprint = text_fingerprint([p.text for p in article.paragraphs])
+        for position, (article, fingerprint, fields) in enumerate(
+            zip(prepared.articles, prepared.fingerprints, prepared.documents or prepared.docnums, strict=True)
+        ):
             if article.id in taken or fingerprint in taken:  # twice in this very file
                 duplicates += 1
                 continue
@@ -420,19 +487,25 @@ class Library:
                 Catalog.delete_articles(db, [owner[0]])
                 why = "a newer version" if newer_version else "a richer copy"
                 Catalog.mark_file(db, owner[1], "duplicate", f"{why} is in {key}")
+                self._marked.add(owner[1])
                 self._demoted[owner[1]] = f"{why} is in {key}"
                 duplicates += 1
                 replaced.append((owner[1], why))
             seen[article.id] = seen[fingerprint] = key
-            article = self.lexicon.classify_article(replace(article, path=key))
-            kept.append((position, article, fingerprint))
-        new_ids = {article.id for _, article, _ in kept}
-        same = new_ids == old_ids and all(self._same(article) for _, article, _ in kept)
+            kept.append((position, replace(article, path=key), fingerprint, fields))
+        new_ids = {article.id for _, article, _, _ in kept}
+        same = new_ids == old_ids and all(self._same(article) for _, article, _, _ in kept)
         for stale in old_ids - new_ids:
             writer.delete(stale)
         Catalog.delete_articles(db, old_ids - new_ids)
-        for position, article, fingerprint in kept:
-            writer.put(document(article))
+        if prepared.written is not None:
+            writer.adopt(prepared.written)
+        for position, article, fingerprint, fields in kept:
+            new = not self._catalog.has(article.id)
+            if isinstance(fields, int):  # already written, in a worker's segment
+                writer.put_written(article.id, prepared.written, fields, new=new)
+            else:
+                writer.put(fields, new=new)
             Catalog.put_article(db, article, position, fingerprint)
         status: FileStatus
         if replaced and len(replaced) == duplicates == len(kept):
@@ -485,26 +558,120 @@ class _BatchWriter:
     Whoosh cannot delete a document added by the same writer before it commits,
     and within one batch a release may be added by one file and replaced by a
     later one; so the batch keeps the last word for each id and writes once.
+    A document is either fields to add, or one a worker already wrote into a
+    segment of its own (:class:`loading.Written`): such a segment joins the
+    index at the commit, less the documents the batch did not keep.
     """
 
     def __init__(self, writer: Any) -> None:
         self._writer = writer
-        self._documents: dict[str, dict[str, Any]] = {}
-        self._deleted: set[str] = set()
+        self._documents: dict[str, dict[str, Any] | tuple[loading.Written, int]] = {}
+        #: Ids the index may hold already: deleted before the batch's documents are added.
+        self._stale: set[str] = set()
+        self._written: dict[int, loading.Written] = {}
 
-    def put(self, fields: dict[str, Any]) -> None:
+    def put(self, fields: dict[str, Any], *, new: bool = False) -> None:
+        """Index ``fields``; ``new`` promises the index does not hold its id yet (no
+        lookup to replace it, which in Whoosh costs a search over every segment)."""
         self._documents[fields["id"]] = fields
+        if not new:
+            self._stale.add(fields["id"])
+
+    def adopt(self, written: loading.Written) -> None:
+        """A worker's segment to commit with this batch (what is not kept is deleted)."""
+        self._written[id(written)] = written
+
+    def put_written(self, article_id: str, written: Any, docnum: int, *, new: bool = False) -> None:
+        self.adopt(written)
+        self._documents[article_id] = (written, docnum)
+        if not new:
+            self._stale.add(article_id)
 
     def delete(self, article_id: str) -> None:
         self._documents.pop(article_id, None)
-        self._deleted.add(article_id)
+        self._stale.add(article_id)
 
     def commit(self) -> None:
-        for article_id in self._deleted - set(self._documents):
+        # Deletions reach the segments already in the index only: the workers'
+        # new ones join below.
+        for article_id in self._stale:
             self._writer.delete_by_term("id", article_id)
+        kept: dict[int, set[int]] = {key: set() for key in self._written}
         for fields in self._documents.values():
-            self._writer.update_document(**fields)
-        self._writer.commit()
+            if isinstance(fields, tuple):
+                written, docnum = fields
+                kept[id(written)].add(docnum)
+            else:
+                self._writer.add_document(**fields)
+        for key, written in self._written.items():
+            segment = written.segment
+            if segment is None or not kept[key]:
+                continue  # its files are cleared away with the commit
+            for docnum in range(segment.doc_count_all()):
+                if docnum not in kept[key]:
+                    segment.delete_document(docnum)
+            self._writer.segments.append(segment)
+        self._writer._setup_doc_offsets()
+        self._writer.commit(mergetype=merge_small_segments)
+
+
+#: Segments under this many documents are merged, once there are several of them.
+SMALL_SEGMENT = 1000
+SMALL_SEGMENTS = 8
+
+
+def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy: merge the small segments together once there are
+    :data:`SMALL_SEGMENTS` of them, and never touch the large ones.
+
+    (Whoosh's own policy, ``MERGE_SMALL``, merges every segment together once
+    their number passes a Fibonacci threshold: an import of 17,000 articles in
+    batches of 1,000 spent 42 s of its 135 s on one such merge, and the next
+    would have cost more.  Large segments come from an import's workers, a few
+    thousand articles each; they stay as they are.)
+    """
+    from pressreader._whoosh import reading
+
+    small = [segment for segment in segments if segment.doc_count_all() < SMALL_SEGMENT]
+    if len(small) < SMALL_SEGMENTS:
+        return segments
+    for segment in small:
+        reader = reading.SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [segment for segment in segments if segment.doc_count_all() >= SMALL_SEGMENT]
+
+
+def _batches(files: list[Path], looks: dict[str, FileReport | None], size: int) -> list[list[Path]]:
+    """``files`` cut into batches holding ``size`` files to read each (files the
+    first look found unchanged cost nothing and ride along)."""
+    batches: list[list[Path]] = [[]]
+    reading = 0
+    for path in files:
+        if reading == size:
+            batches.append([])
+            reading = 0
+        batches[-1].append(path)
+        reading += looks[str(path)] is None
+    return batches
+
+
+def _first_look(path: Path, snapshot: dict[str, tuple[FileRecord, int]]) -> FileReport | None:
+    """The report for a file the catalog has seen as it is (same size and time),
+    or None when the file must be read."""
+    key = str(path)
+    try:
+        stat = path.stat()
+    except OSError as error:
+        return FileReport(key, "rejected", f"cannot read: {error.strerror or error}")
+    previous, articles = snapshot.get(key, (None, 0))
+    if previous is None or previous.mtime_ns != stat.st_mtime_ns or previous.size != stat.st_size:
+        return None
+    if previous.status == "duplicate":  # read again: the copy it duplicated may have gone
+        return None
+    if previous.status == "rejected":
+        return FileReport(key, "rejected", previous.reason)
+    return FileReport(key, "unchanged", "", articles)
 
 
 def richness(article: Article) -> tuple[int, int]:

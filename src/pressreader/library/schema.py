@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pressreader import analysis
 from pressreader._whoosh import analysis as whoosh_analysis
 from pressreader._whoosh import fields
 from pressreader.analysis import ANALYZER, PLAIN_ANALYZER
@@ -13,7 +14,8 @@ from pressreader.model import Article
 #: by another version is rebuilt from its catalog when it is opened.
 #: 2: lang lowercased; Latin accents folded by the analyzer.
 #: 3: languages without a stemmer indexed in title_plain/body_plain.
-SCHEMA_VERSION = 3
+#: 4: text fields take postings computed by the import's worker processes.
+SCHEMA_VERSION = 4
 #: Languages whose text is stemmed (English by Porter, Russian by Snowball);
 #: every other language is indexed word for word (lowercased, accents folded).
 STEMMED_LANGUAGES = frozenset({"en", "ru", ""})
@@ -23,19 +25,36 @@ QUERY_FIELDS = ("title", "body", "theme", "source", "date", "lang", "tag")
 ALIASES = {"theme": ["themes"], "lang": ["language"], "tag": ["tags"], "source": ["src"]}
 
 
+class Postings(tuple):  # type: ignore[type-arg]
+    """A text field's postings, computed ahead: ``(term bytes, frequency, weight,
+    encoded positions)`` for each term, as :meth:`whoosh.fields.FieldType.index` gives."""
+
+    __slots__ = ()
+
+
+class Text(fields.TEXT):  # type: ignore[misc]
+    """A TEXT field that also takes :class:`Postings`: import workers analyse the
+    text, so the process that writes the index only files the postings."""
+
+    def index(self, value: Any, **kwargs: Any) -> Any:
+        if isinstance(value, Postings):
+            return iter(value)
+        return super().index(value, **kwargs)
+
+
 def build_schema() -> fields.Schema:
     exact_lower = whoosh_analysis.IDTokenizer() | whoosh_analysis.LowercaseFilter()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(analyzer=ANALYZER, field_boost=2.0, stored=True),
-        body=fields.TEXT(analyzer=ANALYZER),
-        title_plain=fields.TEXT(analyzer=PLAIN_ANALYZER, field_boost=2.0),
-        body_plain=fields.TEXT(analyzer=PLAIN_ANALYZER),
+        title=Text(analyzer=ANALYZER, field_boost=2.0, stored=True),
+        body=Text(analyzer=ANALYZER),
+        title_plain=Text(analyzer=PLAIN_ANALYZER, field_boost=2.0),
+        body_plain=Text(analyzer=PLAIN_ANALYZER),
         date=fields.ID(stored=True, sortable=True),
         # The whole source name, lowercased: source:"Kazakh MFA" and facets.
         source=fields.ID(analyzer=exact_lower, sortable=True),
         # Its words, stemmed: source:kazakh.
-        source_words=fields.TEXT(analyzer=ANALYZER),
+        source_words=Text(analyzer=ANALYZER),
         source_name=fields.STORED(),
         title_text=fields.STORED(),
         theme=fields.KEYWORD(stored=True, lowercase=True, scorable=True),
@@ -45,21 +64,44 @@ def build_schema() -> fields.Schema:
 
 
 def document(article: Article) -> dict[str, Any]:
-    stemmed = article.lang in STEMMED_LANGUAGES
-    text_fields = (
-        {"title": article.title, "body": article.body}
-        if stemmed
-        else {"title_plain": article.title, "body_plain": article.body, "title": "", "body": ""}
-    )
+    """The fields Whoosh indexes for ``article``.
+
+    Text fields are handed over as :class:`Postings`, already analysed: the
+    very terms the field's analyzer gives, computed by the quick path in
+    :mod:`pressreader.analysis` (once per paragraph for the classifier and the
+    index alike), then counted and positioned by Whoosh's own field code.
+    """
+    texts = [paragraph.text for paragraph in article.paragraphs]
+    if article.lang in STEMMED_LANGUAGES:
+        text_fields: dict[str, Any] = {
+            "title": analysis.terms(article.title),
+            "body": analysis.paragraph_terms(texts),
+        }
+    else:
+        text_fields = {
+            "title_plain": analysis.plain_terms(article.title),
+            "body_plain": analysis.paragraph_terms(texts, analysis.plain_terms),
+            "title": [],
+            "body": [],
+        }
     return {
         "id": article.id,
-        **text_fields,
+        **{name: _postings(name, terms) for name, terms in text_fields.items()},
+        "_stored_title": article.title,
         "title_text": article.title,
         "date": article.date,
         "source": article.source,
-        "source_words": article.source,
+        "source_words": _postings("source_words", analysis.terms(article.source)),
         "source_name": article.source,
         "theme": " ".join(article.themes),
         "lang": article.lang,
         "tag": ",".join(article.tags),
     }
+
+
+_SCHEMA = build_schema()
+
+
+def _postings(name: str, terms: list[str]) -> Postings:
+    # Whoosh indexes a list of strings as the tokens its analyzer would have made.
+    return Postings(_SCHEMA[name].index(terms))

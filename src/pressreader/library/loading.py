@@ -1,0 +1,225 @@
+"""Reading files for an import, in this process or spread over worker processes.
+
+Reading a release is pure work on one file: decoding, parsing, classifying its
+paragraphs and analysing its text into index terms.  Writing it into Whoosh
+(pooling and sorting postings, then encoding them into a segment) is as much
+again, all in Python.  A large import therefore hands files to worker
+processes in tasks of a few hundred to a few thousand files: a worker reads
+the files of a task and writes every article in them into one new Whoosh
+segment of its own, in the index folder but not yet part of the index (as
+Whoosh's own multiprocessing writer does).  It sends back the segment and the
+:class:`Prepared` files, in order.
+
+Deciding what a file means for the library (new, a duplicate, a newer
+version) stays in the importing process, which alone sees the catalog: it
+deletes from a task's segment the documents it does not keep, then commits
+the segment into the index with the catalog rows, one task a commit.  So the
+importing process does no Whoosh indexing at all for a large import, and no
+segment is ever merged during it: import speed does not fall as the library
+grows.
+
+Processes are started with "spawn" on every platform: the importing process
+may be running threads (the reader's import worker), and forking a process
+with threads can deadlock.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pressreader import ingest
+from pressreader._whoosh import index as whoosh_index
+from pressreader.ingest.normalise import text_fingerprint
+from pressreader.library.schema import document
+from pressreader.library.writer import SegmentWriter
+from pressreader.model import Article
+from pressreader.themes import Lexicon
+
+_log = logging.getLogger(__name__)
+
+#: Below this many files to read, starting worker processes costs more than it saves.
+MIN_FILES_FOR_WORKERS = 300
+#: Files per worker task (one segment each): a library of 100,000 files is then
+#: 40 segments, few enough for searches to stay quick, and a task is a few
+#: seconds of work (what an interrupted import loses at most).
+MAX_TASK = 2500
+MIN_TASK = 250
+#: Each worker's share of Whoosh's posting pool (it spills to disk beyond this).
+POOL_MB = 192
+#: Environment variable: how many worker processes (0: read everything in this process).
+WORKERS_ENV = "PRESSREADER_IMPORT_WORKERS"
+
+
+@dataclass(slots=True)
+class Prepared:
+    """One file, read and classified; ``reason`` says why it cannot be used."""
+
+    reason: str = ""
+    articles: list[Article] = field(default_factory=list)
+    fingerprints: list[str] = field(default_factory=list)
+    #: Each article's index document (:func:`pressreader.library.schema.document`),
+    #: when the file was read in this process ...
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[ingest.RecordProblem] = field(default_factory=list)
+    #: ... or, read by a worker, the segment it wrote each article into, and where.
+    written: Written | None = None
+    docnums: list[int] = field(default_factory=list)
+
+
+class Written:
+    """A segment a worker wrote: in the index folder, not part of the index until
+    the importing process commits it (it may delete documents from it first)."""
+
+    __slots__ = ("segment",)
+
+    def __init__(self, segment: Any) -> None:
+        self.segment = segment
+
+
+def prepare(path: Path, lexicon: Lexicon) -> Prepared:
+    """Read, classify and analyse one file; never raises for a bad file."""
+    try:
+        loaded = ingest.load_file(path)
+    except ingest.RejectedInput as error:
+        return Prepared(reason=error.reason)
+    except Exception as error:  # a parser's bug must not cost the rest of the import
+        return Prepared(reason=f"could not be read ({type(error).__name__}: {error})")
+    articles = [lexicon.classify_article(article) for article in loaded.articles]
+    return Prepared(
+        articles=articles,
+        fingerprints=[text_fingerprint([p.text for p in article.paragraphs]) for article in articles],
+        documents=[document(article) for article in articles],
+        problems=list(loaded.problems),
+    )
+
+
+def worker_count(files: int) -> int:
+    """Worker processes for an import reading ``files`` files (0: none)."""
+    configured = os.environ.get(WORKERS_ENV, "").strip()
+    if configured.isdigit():
+        return int(configured)
+    if files < MIN_FILES_FOR_WORKERS:
+        return 0
+    return max(0, min(os.cpu_count() or 1, 8))
+
+
+class Reader:
+    """Prepares files in order: in worker processes when there are enough of them.
+
+    Use as a context manager; :meth:`prepared` yields one :class:`Prepared` per
+    path, in the order given.  With workers, each task's files come with the
+    segment they were written into; :attr:`batch` is the task size, and the
+    importing process commits once per task.  At most one task more than
+    there are workers is in flight, so memory stays flat however large the
+    import.
+    """
+
+    def __init__(self, lexicon: Lexicon, files: int, folder: Path, indexname: str, batch: int) -> None:
+        self.lexicon = lexicon
+        self.workers = worker_count(files)
+        self.folder = folder
+        self.indexname = indexname
+        #: Files read per commit of the importing process.
+        self.batch = batch
+        if self.workers:
+            self.batch = max(MIN_TASK, min(MAX_TASK, -(-files // (self.workers * 2))))
+        self._executor: ProcessPoolExecutor | None = None
+        #: Tasks whose worker failed (their files were then read in this process).
+        self.failures = 0
+
+    def __enter__(self) -> Reader:
+        if self.workers:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(self.lexicon,),
+            )
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def prepared(self, paths: Iterable[Path]) -> Iterator[Prepared]:
+        if self._executor is None:
+            for path in paths:
+                yield prepare(path, self.lexicon)
+            return
+        tasks = _chunks(paths, self.batch)
+        pending: deque[tuple[list[Path], Future[list[Prepared]]]] = deque()
+
+        def submit() -> None:
+            task = next(tasks, None)
+            if task is not None and self._executor is not None:
+                future = self._executor.submit(_write_task, task, str(self.folder), self.indexname)
+                pending.append((task, future))
+
+        for _ in range(self.workers + 1):
+            submit()
+        while pending:
+            task, future = pending.popleft()
+            submit()
+            try:
+                results = future.result()
+            except Exception:  # a worker died (out of memory, killed): read those files here
+                _log.warning("an import worker failed; reading its %d files here", len(task), exc_info=True)
+                self.failures += 1
+                results = [prepare(path, self.lexicon) for path in task]
+            yield from results
+
+
+def _chunks(paths: Iterable[Path], size: int) -> Iterator[list[Path]]:
+    chunk: list[Path] = []
+    for path in paths:
+        chunk.append(path)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+_lexicon: Lexicon | None = None
+
+
+def _start_worker(lexicon: Lexicon) -> None:
+    global _lexicon
+    _lexicon = lexicon
+
+
+def _write_task(paths: list[Path], folder: str, indexname: str) -> list[Prepared]:
+    """In a worker: read ``paths`` and write all their articles into one new segment."""
+    assert _lexicon is not None
+    prepared = [prepare(path, _lexicon) for path in paths]
+    if not any(item.documents for item in prepared):
+        return prepared
+    index = whoosh_index.open_dir(folder, indexname=indexname)
+    writer = SegmentWriter(index, _lk=False, limitmb=POOL_MB)
+    # Whoosh names its pool's spill folder after the index, so the importing
+    # process (destroying it at each commit) and other workers would share it.
+    own = index.storage.temp_storage(f"{indexname}.{os.getpid()}.tmp")
+    writer._tempstorage = writer.pool.tempstore = own
+    written = Written(None)
+    try:
+        for item in prepared:
+            for fields in item.documents:
+                item.docnums.append(writer.docnum)
+                writer.add_document(**fields)
+            item.documents = []
+            item.written = written
+        written.segment = writer._finalize_segment()
+    except BaseException:
+        writer.cancel()
+        raise
+    own.destroy()
+    return prepared
