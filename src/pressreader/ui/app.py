@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from pressreader.ui import heap
 from pressreader.ui.screens.help import HelpScreen
 from pressreader.ui.screens.reader import ReaderScreen
 
@@ -38,20 +36,10 @@ class PressReaderApp(App[None]):
         self.library = library
         self.initial_query = query
         self.startup_message = message
-        self.collector = heap.IdleCollector()
 
     def on_mount(self) -> None:
-        self.collector.start(self.set_interval(heap.IDLE / 2, self.collector.tick))
         if self.startup_message:
             self.notify(self.startup_message, severity="warning", timeout=15, markup=False)
-
-    def on_unmount(self) -> None:
-        self.collector.stop()
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.InputEvent):
-            self.collector.touch()  # garbage is collected in the user's pauses only
-        await super().on_event(event)
 
     def get_default_screen(self) -> Screen[None]:
         return ReaderScreen(self.library, query=self.initial_query)

@@ -97,8 +97,8 @@ class ArticleView(ScrollView, can_focus=True):
         #: ("label", paragraph, Text) or ("body", paragraph, line number).
         self._rows: list[tuple[str, int, object]] = []
         self._layout_width = 0
-        self._bodies: LRUCache[int, list[Text]] = LRUCache(64)
-        self._strips: LRUCache[int, Strip] = LRUCache(512)
+        self._bodies: LRUCache[int, list[Text]] = LRUCache(32)
+        self._strips: LRUCache[int, Strip] = LRUCache(256)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())

@@ -17,6 +17,7 @@ two lines when it is narrow (title, then ``date · source`` and the chips).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from itertools import chain
 from typing import ClassVar
@@ -46,6 +47,20 @@ PAGE_SIZE = 200
 #: How far beyond the screen (in rows, each way) a missing page is already asked for, so
 #: that paging down at key-repeat speed meets rows that have arrived.
 PREFETCH = PAGE_SIZE // 2
+#: Rows whose drawn lines are kept: a few screens.  (Every cached line holds objects the
+#: garbage collector walks; a bigger cache made each full collection slower.)
+CACHED_ROWS = 256
+
+_FIELDS = tuple(field.name for field in dataclasses.fields(Hit))
+
+Row = tuple[object, ...]
+"""A loaded hit, kept as the tuple of its fields: a tuple of strings and numbers is not
+tracked by the garbage collector, a Hit object is (100k of them made every full collection
+walk 100k objects more)."""
+
+
+def _pack(hit: Hit) -> Row:
+    return tuple(getattr(hit, name) for name in _FIELDS)
 
 
 class ResultList(ScrollView, can_focus=True):
@@ -78,9 +93,9 @@ class ResultList(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         #: Every row of the result; None where the page is not loaded yet.
-        self._hits: list[Hit | None] = []
+        self._hits: list[Row | None] = []
         self._themes: Mapping[str, Theme] = {}
-        self._rows: LRUCache[tuple[int, int, int, bool], list[Strip]] = LRUCache(1024)
+        self._rows: LRUCache[tuple[int, int, int, bool], list[Strip]] = LRUCache(CACHED_ROWS)
         self._wished: tuple[int, ...] = ()
         self._select_when_loaded: int | None = None
 
@@ -94,11 +109,12 @@ class ResultList(ScrollView, can_focus=True):
     @property
     def hits(self) -> tuple[Hit, ...]:
         """The hits loaded so far, in list order (every one when the result fits a page)."""
-        return tuple(hit for hit in self._hits if hit is not None)
+        return tuple(Hit(*row) for row in self._hits if row is not None)  # type: ignore[arg-type]
 
     def hit_at(self, index: int) -> Hit | None:
         """The hit of row ``index``; None when its page is not loaded (or there is no such row)."""
-        return self._hits[index] if 0 <= index < len(self._hits) else None
+        row = self._hits[index] if 0 <= index < len(self._hits) else None
+        return None if row is None else Hit(*row)  # type: ignore[arg-type]
 
     @property
     def highlighted_hit(self) -> Hit | None:
@@ -106,7 +122,8 @@ class ResultList(ScrollView, can_focus=True):
 
     def has_page(self, page: int) -> bool:
         """Whether page ``page`` (rows from ``page * PAGE_SIZE``) is loaded."""
-        return self.hit_at(page * PAGE_SIZE) is not None
+        index = page * PAGE_SIZE
+        return 0 <= index < len(self._hits) and self._hits[index] is not None
 
     def set_result(
         self, hits: Sequence[Hit], total: int, themes: Mapping[str, Theme], *, keep: str | None = None
@@ -117,7 +134,7 @@ class ResultList(ScrollView, can_focus=True):
         The cursor goes to the hit whose id is ``keep`` when it is among ``hits`` (a
         new sort order keeps the article being read), else to the first.
         """
-        rows: list[Hit | None] = list(hits[:total])
+        rows: list[Row | None] = [_pack(hit) for hit in hits[:total]]
         rows.extend([None] * (total - len(rows)))
         self._hits = rows
         self._themes = themes
@@ -140,11 +157,11 @@ class ResultList(ScrollView, can_focus=True):
         end = min(offset + len(hits), len(self._hits))
         if offset < 0 or end <= offset:
             return
-        self._hits[offset:end] = hits[: end - offset]
+        self._hits[offset:end] = [_pack(hit) for hit in hits[: end - offset]]
         # Placeholders are never cached: nothing to drop.
         self.refresh()
         if offset <= self.cursor < end:
-            hit = self._hits[self.cursor]
+            hit = self.hit_at(self.cursor)
             assert hit is not None
             self.post_message(HitHighlighted(self.cursor, hit))
             if self._select_when_loaded == self.cursor:
@@ -275,7 +292,7 @@ class ResultList(ScrollView, can_focus=True):
             base = self.rich_style
             if index == self.cursor:
                 base = base + self.get_component_rich_style("result-list--cursor")
-            hit = self._hits[index]
+            hit = self.hit_at(index)
             if hit is None:
                 # Not loaded yet: a dim mark, never cached (its page is on the way).
                 style = (
