@@ -74,11 +74,13 @@ def test_indexing_terms_posts_what_indexing_text_posts(language: str) -> None:
     seed = next(a for path in sorted(SAMPLE_DATA.iterdir()) for a in read_file(path) if a.lang == "en")
     article = type(seed)(**{**{f: getattr(seed, f) for f in seed.__dataclass_fields__}, "lang": language})
     doc = document(article)
+    # body holds the title (twice) before the text.
+    with_title = f"{article.title}\n\n{article.title}\n\n{article.body}"
     as_text = {
         "title": article.title,
-        "body": article.body,
+        "body": with_title,
         "title_plain": article.title,
-        "body_plain": article.body,
+        "body_plain": with_title,
         "source_words": article.source,
     }
     checked = 0

@@ -22,9 +22,9 @@ from pressreader._whoosh import index as whoosh_index
 from pressreader._whoosh import query as wq
 from pressreader.config import MARKER
 from pressreader.ingest.normalise import text_fingerprint
-from pressreader.library import loading
+from pressreader.library import counting, loading
 from pressreader.library.catalog import Catalog, FileRecord
-from pressreader.library.query import QueryError, QueryParser, highlight_terms
+from pressreader.library.query import QueryError, QueryParser, highlight_terms, prune
 from pressreader.library.schema import SCHEMA_VERSION, build_schema, document
 from pressreader.library.snippets import snippet
 from pressreader.library.suggest import suggest
@@ -187,6 +187,8 @@ class Library:
         with self._lock:
             searcher = self._fresh_searcher()
             terms = highlight_terms(query, searcher.reader())
+            if query is not None:
+                query = prune(query, searcher.reader())
             # A blank query, or one of filters only (theme:energy), has no relevance
             # to rank by: newest first is what the reader wants then.
             by_date = sort == "date" or not terms
@@ -198,7 +200,9 @@ class Library:
             )
             page = results[offset:] if limit is None else results[offset : offset + limit]
             stored = [(0.0 if by_date else float(hit.score or 0.0), hit.fields()) for hit in page]
-            total = len(results)
+            # Sorted by date, Whoosh has seen every match already; ranked, it
+            # skipped what could not reach the top and knows no total.
+            total = len(results) if by_date else counting.count(searcher, query)
             suggestions = suggest(text, searcher, self._catalog.get, self._finds) if total == 0 else ()
         hits = [
             Hit(
@@ -276,6 +280,7 @@ class Library:
         del snapshot
         to_read = [path for path in files if looks[str(path)] is None]
         self._marked = set()
+        self._demoted = {}
         with (
             self._write_lock(),
             loading.Reader(self.lexicon, len(to_read), self._whoosh_dir, INDEX_NAME, BATCH_FILES) as reader,
@@ -289,9 +294,15 @@ class Library:
                 self._import_batches(batches, looks, prepared, folders, unreadable, report, progress)
             finally:
                 self._keep_files = False
-            if reader.workers:
-                with self._batch():
-                    pass
+            # Last, as one more commit (which also tidies up after workers):
+            # files whose release another file replaced say so, and files found
+            # to duplicate a release that a later file changed or dropped may
+            # hold it now.
+            if reader.workers or self._demoted or any(_unsettled(item) for item in report.files):
+                with self._batch() as (writer, db):
+                    self._settle(report, writer, db)
+                with self._lock:
+                    self._refresh()
         if progress:
             progress(len(files), len(files), "")
         return report
@@ -311,8 +322,6 @@ class Library:
                             if _is_gone(gone) and not any(_inside(gone, bad) for bad in unreadable):
                                 report.files.append(self._remove_file(gone, writer, db))
                 seen: dict[str, str] = {}
-                self._demoted = {}
-                first = len(report.files)
                 for path in batch:
                     if progress:
                         progress(done, total, str(path))
@@ -323,23 +332,22 @@ class Library:
                     else:
                         report.files.append(self._import_file(path, writer, db, seen, ready))
                     done += 1
-                # A file found to duplicate a release that a later file of this
-                # batch changed or dropped may hold the release now: look again.
-                for index in range(first, len(report.files)):
-                    item = report.files[index]
-                    if item.status == "duplicate" and not item.articles:
-                        report.files[index] = self._import_file(Path(item.path), writer, db, seen)
-                # Files of this batch whose release a later file replaced say so.
-                for index in range(first, len(report.files)):
-                    item = report.files[index]
-                    if item.path in self._demoted and item.status in ("added", "updated", "unchanged"):
-                        left = len(self._catalog.ids_for_path(item.path))
-                        status: FileStatus = "duplicate" if not left else item.status
-                        report.files[index] = FileReport(
-                            item.path, status, self._demoted[item.path], left, item.records_rejected
-                        )
             with self._lock:
                 self._refresh()
+
+    def _settle(self, report: ImportReport, writer, db) -> None:  # type: ignore[no-untyped-def]
+        """The import's last word on files that a later file affected."""
+        seen: dict[str, str] = {}
+        for index, item in enumerate(report.files):
+            if _unsettled(item):
+                report.files[index] = self._import_file(Path(item.path), writer, db, seen)
+        for index, item in enumerate(report.files):
+            if item.path in self._demoted and item.status in ("added", "updated", "unchanged"):
+                left = len(self._catalog.ids_for_path(item.path))
+                status: FileStatus = "duplicate" if not left else item.status
+                report.files[index] = FileReport(
+                    item.path, status, self._demoted[item.path], left, item.records_rejected
+                )
 
     @contextmanager
     def _write_lock(self) -> Iterator[None]:
@@ -654,6 +662,11 @@ def _batches(files: list[Path], looks: dict[str, FileReport | None], size: int) 
         batches[-1].append(path)
         reading += looks[str(path)] is None
     return batches
+
+
+def _unsettled(item: FileReport) -> bool:
+    """A duplicate that holds nothing: the copy it duplicated may have changed since."""
+    return item.status == "duplicate" and not item.articles and item.reason != "file no longer exists"
 
 
 def _first_look(path: Path, snapshot: dict[str, tuple[FileRecord, int]]) -> FileReport | None:

@@ -25,6 +25,7 @@ with threads can deadlock.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from pressreader import ingest
-from pressreader._whoosh import index as whoosh_index
+from pressreader._whoosh import filestore
 from pressreader.ingest.normalise import text_fingerprint
 from pressreader.library.schema import document
 from pressreader.library.writer import SegmentWriter
@@ -197,18 +198,27 @@ def _start_worker(lexicon: Lexicon) -> None:
     _lexicon = lexicon
 
 
+class _OwnTempStorage(filestore.FileStorage):  # type: ignore[misc]
+    """The index folder, with temporary files in a folder of this process's own.
+
+    Whoosh names its temporary folders after the index ("articles.tmp": the
+    posting pool's spill files and the column files of a segment being
+    written), and a writer deletes that folder when it commits; a worker
+    sharing it with the importing process lost its files mid-segment.
+    """
+
+    def temp_storage(self, name: str | None = None) -> Any:
+        return super().temp_storage(f"{name or 'temp'}.{os.getpid()}.tmp")
+
+
 def _write_task(paths: list[Path], folder: str, indexname: str) -> list[Prepared]:
     """In a worker: read ``paths`` and write all their articles into one new segment."""
     assert _lexicon is not None
     prepared = [prepare(path, _lexicon) for path in paths]
     if not any(item.documents for item in prepared):
         return prepared
-    index = whoosh_index.open_dir(folder, indexname=indexname)
-    writer = SegmentWriter(index, _lk=False, limitmb=POOL_MB)
-    # Whoosh names its pool's spill folder after the index, so the importing
-    # process (destroying it at each commit) and other workers would share it.
-    own = index.storage.temp_storage(f"{indexname}.{os.getpid()}.tmp")
-    writer._tempstorage = writer.pool.tempstore = own
+    storage = _OwnTempStorage(folder)
+    writer = SegmentWriter(storage.open_index(indexname), _lk=False, limitmb=POOL_MB)
     written = Written(None)
     try:
         for item in prepared:
@@ -219,7 +229,10 @@ def _write_task(paths: list[Path], folder: str, indexname: str) -> list[Prepared
             item.written = written
         written.segment = writer._finalize_segment()
     except BaseException:
-        writer.cancel()
+        with contextlib.suppress(Exception):
+            writer.cancel()
         raise
-    own.destroy()
+    finally:
+        with contextlib.suppress(OSError):
+            writer._tempstorage.destroy()
     return prepared

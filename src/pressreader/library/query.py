@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from pressreader import analysis
 from pressreader._whoosh import qparser
@@ -23,7 +24,10 @@ _DATE_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _FIELD_PREFIX = re.compile(r'(?<![\w"\\])([A-Za-z_]\w*):(?=(\S*))')
 _QUOTED = re.compile(r'"[^"]*"')
 _HIGH = "\uffff"
-#: Where words are looked for: stemmed text (English, Russian) and word-for-word text.
+#: Where words are looked for: stemmed text (English, Russian) and word-for-word
+#: text (other languages); each holds its article's title as well as its text.
+SEARCH_FIELDS = ("body", "body_plain")
+#: Fields whose terms are marked in the text.
 TEXT_FIELDS = ("title", "body", "title_plain", "body_plain")
 
 
@@ -42,7 +46,7 @@ class QueryParser:
     def __init__(self, schema: object, theme_ids: Iterable[str]) -> None:
         self.theme_ids = tuple(theme_ids)
         self._known = _known_fields()
-        parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema)
+        parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema)
         parser.add_plugin(qparser.GtLtPlugin())
         parser.add_plugin(qparser.FieldAliasPlugin(ALIASES))
         self._parser = parser
@@ -163,6 +167,36 @@ def _example(field: str) -> str:
         "title": "title:uranium",
         "body": "body:uranium",
     }.get(field, f"{field}:word")
+
+
+def prune(node: wq.Query, reader: Any) -> wq.Query:
+    """``node`` without the branches of an OR that look for a word the index does
+    not hold: a word is looked for in stemmed and in word-for-word text, and
+    is nearly always in one of the two only.  One term left is one posting
+    list for Whoosh to walk, with none of a union's costs."""
+    if isinstance(node, wq.Or):
+        branches = [prune(sub, reader) for sub in node.subqueries]
+        live = [sub for sub in branches if not _absent(sub, reader)]
+        if len(live) == 1:
+            return live[0]
+        return node.__class__(live or branches[:1], boost=node.boost)
+    if isinstance(node, (wq.compound.CompoundQuery, wq.Not)):
+        return node.apply(lambda sub: prune(sub, reader))
+    return node
+
+
+def _absent(node: wq.Query, reader: Any) -> bool:
+    kind = type(node)
+    if kind is wq.Term:
+        words = [node.text]
+    elif kind is wq.Phrase:
+        words = list(node.words)
+    else:
+        return False
+    if node.fieldname not in reader.schema:
+        return True
+    to_bytes = reader.schema[node.fieldname].to_bytes
+    return any((node.fieldname, w if isinstance(w, bytes) else to_bytes(w)) not in reader for w in words)
 
 
 def highlight_terms(query: wq.Query | None, reader: object) -> frozenset[str]:
