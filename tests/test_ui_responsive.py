@@ -90,3 +90,4 @@ async def test_what_lives_once_the_list_shows_is_left_out_of_collections(library
         items = app.screen.query_one(ResultList)
         assert items.row_count > 0
         assert not any(gc.is_tracked(row) for row in items._hits if row is not None)
+    assert gc.get_freeze_count() == 0  # handed back on closing: the app's objects can go

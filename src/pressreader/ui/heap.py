@@ -26,3 +26,9 @@ def settle() -> None:
     """Collect once, then leave every object alive now out of later collections."""
     gc.collect()
     gc.freeze()
+
+
+def release() -> None:
+    """Hand the frozen objects back to the collector (the reader is closing: its widgets
+    become garbage, and frozen garbage is never freed)."""
+    gc.unfreeze()

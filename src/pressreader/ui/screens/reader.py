@@ -130,6 +130,9 @@ class ReaderScreen(Screen[None]):
         self.query_one(ResultList).focus()
         self.start_search()
 
+    def on_unmount(self) -> None:
+        heap.release()
+
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
         self._show_reading()

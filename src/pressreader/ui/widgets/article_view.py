@@ -99,6 +99,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._layout_width = 0
         self._bodies: LRUCache[int, list[Text]] = LRUCache(32)
         self._strips: LRUCache[int, Strip] = LRUCache(256)
+        self._base_style: Style | None = None
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
@@ -147,8 +148,16 @@ class ArticleView(ScrollView, can_focus=True):
     def _restyle(self) -> None:
         self._layout()
 
+    @property
+    def _base(self) -> Style:
+        """The widget's own style (``rich_style`` walks every ancestor: kept until restyled)."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def notify_style_update(self) -> None:
         # Focus and theme changes restyle the background and the marks: draw anew.
+        self._base_style = None
         self._bodies.clear()
         self._strips.clear()
         super().notify_style_update()
@@ -244,14 +253,14 @@ class ArticleView(ScrollView, can_focus=True):
         row = y + int(self.scroll_offset.y)
         self.shown_id = self.article.id if self.article else None
         if not 0 <= row < len(self._rows):
-            return Strip.blank(self._layout_width, self.rich_style)
+            return Strip.blank(self._layout_width, self._base)
         return self._strip(row)
 
     def _strip(self, row: int) -> Strip:
         if (strip := self._strips.get(row)) is not None:
             return strip
         width = self._layout_width
-        base = self.rich_style
+        base = self._base
         kind, index, payload = self._rows[row]
         console = self.app.console
         if kind == "blank":

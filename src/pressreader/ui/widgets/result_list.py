@@ -95,9 +95,10 @@ class ResultList(ScrollView, can_focus=True):
         #: Every row of the result; None where the page is not loaded yet.
         self._hits: list[Row | None] = []
         self._themes: Mapping[str, Theme] = {}
-        self._rows: LRUCache[tuple[int, int, int, bool], list[Strip]] = LRUCache(CACHED_ROWS)
+        self._rows: LRUCache[tuple[int, int, int, tuple[Style, ...]], list[Strip]] = LRUCache(CACHED_ROWS)
         self._wished: tuple[int, ...] = ()
         self._select_when_loaded: int | None = None
+        self._base_style: Style | None = None
 
     # -- data ---------------------------------------------------------------
 
@@ -211,10 +212,28 @@ class ResultList(ScrollView, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         self._want_pages()
 
+    @property
+    def _base(self) -> Style:
+        """The widget's own style (``rich_style`` walks every ancestor: kept until restyled)."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def notify_style_update(self) -> None:
-        # Focus, hover and theme changes all restyle the cursor and the chips.
-        self._rows.clear()
+        self._base_style = None
         super().notify_style_update()
+
+    def _row_styles(self, cursor: bool) -> tuple[Style, ...]:
+        """The styles a row is drawn in (part of its key in the cache of drawn rows).
+
+        A focus change restyles only the cursor, so the other rows stay drawn and
+        moving between list and article redraws one row, not a screenful; a theme
+        change restyles every row, and none is found in the cache any more.
+        """
+        parts = ["result-list--date", "result-list--source", "result-list--title"]
+        if cursor:
+            parts.append("result-list--cursor")
+        return (self._base, *(self.get_component_rich_style(part) for part in parts))
 
     # -- cursor -------------------------------------------------------------
 
@@ -224,7 +243,7 @@ class ResultList(ScrollView, can_focus=True):
         return min(max(cursor, 0), len(self._hits) - 1)
 
     def watch_cursor(self, old: int, new: int) -> None:
-        # Rendered rows are cached with their "is the cursor" flag: nothing to drop.
+        # Drawn rows are cached by their styles, the cursor's included: nothing to drop.
         self.refresh()
         self._scroll_cursor_visible()
         self._select_when_loaded = None
@@ -282,14 +301,14 @@ class ResultList(ScrollView, can_focus=True):
         index, offset = divmod(y + self.scroll_offset.y, height)
         width = self._content_width()
         if not 0 <= index < len(self._hits):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base)
         return self._render_row(index, width)[offset]
 
     def _render_row(self, index: int, width: int) -> list[Strip]:
         height = self.row_height
-        key = (index, width, height, index == self.cursor)
+        key = (index, width, height, self._row_styles(index == self.cursor))
         if (strips := self._rows.get(key)) is None:
-            base = self.rich_style
+            base = self._base
             if index == self.cursor:
                 base = base + self.get_component_rich_style("result-list--cursor")
             hit = self.hit_at(index)
