@@ -205,3 +205,31 @@ def test_the_top_hits_are_the_best_scored_of_all(segmented: Library, query: str)
     found = segmented.search(query, limit=10, snippets=False)
     assert found.order == "relevance"
     assert [round(hit.score, 3) for hit in found.hits] == [round(score, 3) for score in best]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["rail", "freight"],
+        ["freight", "rail"],
+        ["report", "item"],
+        ["ministri", "report", "item"],
+        ["uranium"],
+    ],
+)
+@pytest.mark.parametrize("field", ["body", "title"])
+def test_the_quick_phrase_matches_and_scores_as_whooshs(
+    segmented: Library, words: list[str], field: str
+) -> None:
+    from pressreader._whoosh import query as wq
+    from pressreader.library.phrase import Phrase
+
+    searcher = segmented._fresh_searcher()
+    theirs = searcher.search(wq.Phrase(field, words), limit=None, optimize=False)
+    ours = searcher.search(Phrase(field, words), limit=None, optimize=False)
+    assert {hit.docnum: round(hit.score, 6) for hit in ours} == {
+        hit.docnum: round(hit.score, 6) for hit in theirs
+    }
+    assert set(Phrase(field, words).docs(searcher)) == set(wq.Phrase(field, words).docs(searcher))
+    if field == "body" and words in (["rail", "freight"], ["report", "item"]):
+        assert len(theirs) > 100

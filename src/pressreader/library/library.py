@@ -24,6 +24,7 @@ from pressreader.config import MARKER
 from pressreader.ingest.normalise import text_fingerprint
 from pressreader.library import counting, loading
 from pressreader.library.catalog import Catalog, FileRecord
+from pressreader.library.phrase import Phrase
 from pressreader.library.query import QueryError, QueryParser, highlight_terms, prune
 from pressreader.library.schema import SCHEMA_VERSION, build_schema, document
 from pressreader.library.snippets import snippet
@@ -192,17 +193,20 @@ class Library:
             # A blank query, or one of filters only (theme:energy), has no relevance
             # to rank by: newest first is what the reader wants then.
             by_date = sort == "date" or not terms
+            # A phrase cannot skip blocks of postings: every match is scored
+            # anyway, so one pass finds the top hits and counts them all.
+            one_pass = by_date or _has_phrase(query)
             results = searcher.search(
                 query if query is not None else wq.Every(),
                 limit=None if limit is None else offset + limit,
                 sortedby="date" if by_date else None,
                 reverse=by_date,
+                optimize=not one_pass,
             )
             page = results[offset:] if limit is None else results[offset : offset + limit]
             stored = [(0.0 if by_date else float(hit.score or 0.0), hit.fields()) for hit in page]
-            # Sorted by date, Whoosh has seen every match already; ranked, it
-            # skipped what could not reach the top and knows no total.
-            total = len(results) if by_date else counting.count(searcher, query)
+            # Otherwise Whoosh skipped what could not reach the top and knows no total.
+            total = len(results) if one_pass else counting.count(searcher, query)
             suggestions = suggest(text, searcher, self._catalog.get, self._finds) if total == 0 else ()
         hits = [
             Hit(
@@ -553,6 +557,14 @@ class Library:
                 writer.put(document(updated))
                 Catalog.put_article(db, updated, position, fingerprint)
         Catalog.set_meta(db, "lexicon", self.lexicon.fingerprint)
+
+
+def _has_phrase(query: wq.Query | None) -> bool:
+    if query is None:
+        return False
+    if isinstance(query, Phrase):
+        return True
+    return not query.is_leaf() and any(_has_phrase(child) for child in query.children())
 
 
 def _with_snippet(hit: Hit, article: Article, terms: frozenset[str]) -> Hit:

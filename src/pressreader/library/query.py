@@ -18,6 +18,7 @@ from pressreader import analysis
 from pressreader._whoosh import qparser
 from pressreader._whoosh import query as wq
 from pressreader.ingest.normalise import parse_date
+from pressreader.library.phrase import Phrase
 from pressreader.library.schema import ALIASES, QUERY_FIELDS
 
 _DATE_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -99,6 +100,8 @@ class QueryParser:
     def _rewrite(self, node: wq.Query) -> wq.Query:
         if isinstance(node, (wq.compound.CompoundQuery, wq.Not)):
             return node.apply(self._rewrite)
+        if type(node) is wq.Phrase and node.slop == 1:
+            return Phrase(node.fieldname, node.words, slop=1, boost=node.boost, char_ranges=node.char_ranges)
         field = getattr(node, "fieldname", None)
         if field == "date":
             return self._date(node)
@@ -189,7 +192,7 @@ def _absent(node: wq.Query, reader: Any) -> bool:
     kind = type(node)
     if kind is wq.Term:
         words = [node.text]
-    elif kind is wq.Phrase:
+    elif isinstance(node, wq.Phrase):
         words = list(node.words)
     else:
         return False
