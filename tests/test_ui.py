@@ -564,9 +564,14 @@ async def test_no_results_says_so_and_suggests_what_to_try(library: Library) -> 
         await pilot.press("t")
         assert not reader(app).show_themes
         assert app.screen.query_one("#search", Input).value == "zanzibar"
-        # A misspelling of a library word gets a "did you mean".
+        # A misspelling of a library word gets a "did you mean", once typing pauses.
         await search(pilot, "uranum")
+        for _ in range(40):
+            if "uranium" in notice_text(app):
+                break
+            await pilot.pause(0.1)
         assert "uranium" in notice_text(app)
+        assert reader(app).result.suggestions[:1] == ("uranium",)  # type: ignore[union-attr]
         # The list shows the results again once a query finds something.
         await search(pilot, "water")
         assert app.screen.query_one("#list-pane", ContentSwitcher).current == "results"

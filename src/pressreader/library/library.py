@@ -22,7 +22,7 @@ from pressreader._whoosh import index as whoosh_index
 from pressreader._whoosh import query as wq
 from pressreader.config import MARKER
 from pressreader.ingest.normalise import text_fingerprint
-from pressreader.library import counting, loading
+from pressreader.library import counting, loading, ranking
 from pressreader.library.catalog import Catalog, FileRecord
 from pressreader.library.phrase import Phrase
 from pressreader.library.query import QueryError, QueryParser, highlight_terms, prune
@@ -172,6 +172,7 @@ class Library:
         limit: int | None = 500,
         snippets: bool = True,
         offset: int = 0,
+        suggest_words: bool = True,
     ) -> SearchResult:
         """Run a query; never raises for a bad query (``error`` says what is wrong).
 
@@ -196,18 +197,13 @@ class Library:
             # A phrase cannot skip blocks of postings: every match is scored
             # anyway, so one pass finds the top hits and counts them all.
             one_pass = by_date or _has_phrase(query)
-            results = searcher.search(
-                query if query is not None else wq.Every(),
-                limit=None if limit is None else offset + limit,
-                sortedby="date" if by_date else None,
-                reverse=by_date,
-                optimize=not one_pass,
-            )
-            page = results[offset:] if limit is None else results[offset : offset + limit]
-            stored = [(0.0 if by_date else float(hit.score or 0.0), hit.fields()) for hit in page]
-            # Otherwise Whoosh skipped what could not reach the top and knows no total.
-            total = len(results) if one_pass else counting.count(searcher, query)
-            suggestions = suggest(text, searcher, self._catalog.get, self._finds) if total == 0 else ()
+            if not one_pass and ranking.is_plain(query):
+                wanted = searcher.doc_count_all() if limit is None else offset + limit
+                best, total = ranking.top(searcher, query, wanted)
+                stored = [(score, searcher.stored_fields(docnum)) for score, docnum in best[offset:]]
+            else:
+                stored, total = self._whoosh_search(searcher, query, by_date, one_pass, limit, offset)
+            suggestions = self._suggest(text, searcher) if total == 0 and suggest_words else ()
         hits = [
             Hit(
                 id=fields["id"],
@@ -235,6 +231,31 @@ class Library:
             suggestions=suggestions,
             offset=offset,
         )
+
+    @staticmethod
+    def _whoosh_search(searcher, query, by_date, one_pass, limit, offset):  # type: ignore[no-untyped-def]
+        results = searcher.search(
+            query if query is not None else wq.Every(),
+            limit=None if limit is None else offset + limit,
+            sortedby="date" if by_date else None,
+            reverse=by_date,
+            optimize=not one_pass,
+        )
+        page = results[offset:] if limit is None else results[offset : offset + limit]
+        stored = [(0.0 if by_date else float(hit.score or 0.0), hit.fields()) for hit in page]
+        # Otherwise Whoosh skipped what could not reach the top and knows no total.
+        total = len(results) if one_pass else counting.count(searcher, query)
+        return stored, total
+
+    def suggestions(self, text: str) -> tuple[str, ...]:
+        """Words of the library near those of ``text`` that would find something
+        ("did you mean"); what :meth:`search` adds to an answer with no hits
+        unless told not to (the reader asks for them only when typing pauses)."""
+        with self._lock:
+            return self._suggest(text, self._fresh_searcher())
+
+    def _suggest(self, text: str, searcher: Any) -> tuple[str, ...]:
+        return tuple(suggest(text, searcher, self._catalog.get, self._finds))
 
     def _finds(self, text: str) -> bool:
         """Whether ``text`` is a valid query with at least one match."""
