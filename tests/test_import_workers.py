@@ -149,6 +149,10 @@ RANKED = [
     '"rail freight"',
     "item AND (rail OR bridge)",
     "fr*",
+    "re* AND freight",
+    "date:2024 freight",
+    "date:[2022 to 2024] (freight OR energy)",
+    "item*",
     "theme:energy",
     "theme:energy uranium",
     "date:2024 OR freight",
@@ -233,3 +237,20 @@ def test_the_quick_phrase_matches_and_scores_as_whooshs(
     assert set(Phrase(field, words).docs(searcher)) == set(wq.Phrase(field, words).docs(searcher))
     if field == "body" and words in (["rail", "freight"], ["report", "item"]):
         assert len(theirs) > 100
+
+
+@pytest.mark.parametrize(
+    "query", ["", "freight", "theme:energy", "date:2024", "re*", "rail NOT trade", "item*"]
+)
+def test_newest_first_is_whooshs_date_order(segmented: Library, query: str) -> None:
+    """Ties (many releases share a date, or have none) keep Whoosh's order too."""
+    from pressreader._whoosh import query as wq
+
+    parsed = segmented._parser.parse(query) if query else wq.Every()
+    searcher = segmented._fresh_searcher()
+    theirs = [hit["id"] for hit in searcher.search(parsed, limit=None, sortedby="date", reverse=True)]
+    ours = segmented.search(query, sort="date", limit=None, snippets=False)
+    assert [hit.id for hit in ours.hits] == theirs
+    assert ours.total == len(theirs) > 0
+    page = segmented.search(query, sort="date", limit=7, offset=5, snippets=False)
+    assert [hit.id for hit in page.hits] == theirs[5:12]

@@ -197,9 +197,10 @@ class Library:
             # A phrase cannot skip blocks of postings: every match is scored
             # anyway, so one pass finds the top hits and counts them all.
             one_pass = by_date or _has_phrase(query)
-            if not one_pass and ranking.is_plain(query):
+            plain = query if query is not None else wq.Every()
+            if not _has_phrase(query) and ranking.is_plain(plain):
                 wanted = searcher.doc_count_all() if limit is None else offset + limit
-                best, total = ranking.top(searcher, query, wanted)
+                best, total = ranking.top(searcher, plain, wanted, by_date=by_date)
                 stored = [(score, searcher.stored_fields(docnum)) for score, docnum in best[offset:]]
             else:
                 stored, total = self._whoosh_search(searcher, query, by_date, one_pass, limit, offset)

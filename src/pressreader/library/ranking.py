@@ -29,13 +29,20 @@ from pressreader._whoosh import query as wq
 from pressreader._whoosh import scoring
 
 Arrays = tuple[Any, Any]  # (sorted document numbers, scores)
+#: Fields whose prefixes and ranges (date:2024, date:[2024-01 to 2024-06]) are evaluated here.
+PATTERN_FIELDS = frozenset({"date"})
 
 
 def is_plain(query: Any) -> bool:
     """Whether ``query`` is words (with boost 1) joined by AND, OR and NOT."""
     kind = type(query)
-    if kind is wq.Term:
+    if kind in (wq.Term, wq.Every):
         return bool(query.boost == 1.0)
+    if kind in (wq.Prefix, wq.Wildcard, wq.TermRange):
+        # Only on fields without lengths (dates): each posting weighs 1, however
+        # Whoosh ORs the words.  On text, a wildcard scores differently at the top
+        # of a query and inside an AND; it is left to Whoosh.
+        return bool(query.boost == 1.0 and query.constantscore and query.fieldname in PATTERN_FIELDS)
     if kind is wq.And:
         # NOT inside an AND ("trade NOT japan") takes documents away and adds no score.
         positive = [q for q in query.subqueries if type(q) is not wq.Not]
@@ -53,20 +60,38 @@ def is_plain(query: Any) -> bool:
     return False
 
 
-def top(searcher: Any, query: Any, limit: int) -> tuple[list[tuple[float, int]], int]:
+def top(
+    searcher: Any, query: Any, limit: int, *, by_date: bool = False
+) -> tuple[list[tuple[float, int]], int]:
     """The best ``limit`` (score, document number) pairs, best first (ties: lower
-    number first, as Whoosh orders them), and how many documents match."""
+    number first, as Whoosh orders them), and how many documents match.
+
+    ``by_date``: newest first instead (ties: higher number first), as Whoosh's
+    ``sortedby="date", reverse=True`` orders them; scores are then 0.
+    """
     weighting = searcher.weighting
     best: list[tuple[Any, Any]] = []
+    dates: list[Any] = []
     total = 0
     for subsearcher, offset in searcher.leaf_searchers():
         reader = subsearcher.reader()
+        if not reader.doc_count_all():  # an empty index's stand-in reader has no columns
+            continue
         ids, scores = _evaluate(query, subsearcher, reader, weighting)
         if len(ids) and reader.has_deletions():
             deleted = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
             keep = ~np.isin(ids, deleted)
             ids, scores = ids[keep], scores[keep]
         total += len(ids)
+        if by_date:
+            segment_dates = _dates(reader)[ids]
+            if len(ids) > limit:
+                cut = np.sort(segment_dates)[len(ids) - limit]
+                keep = segment_dates >= cut
+                ids, segment_dates = ids[keep], segment_dates[keep]
+            best.append((ids + offset, np.zeros(len(ids))))
+            dates.append(segment_dates)
+            continue
         if len(ids) > limit:
             # Keep every document tied with the limit-th score: ties go by number later.
             cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
@@ -77,7 +102,11 @@ def top(searcher: Any, query: Any, limit: int) -> tuple[list[tuple[float, int]],
         return [], 0
     ids = np.concatenate([ids for ids, _ in best])
     scores = np.concatenate([scores for _, scores in best])
-    order = np.lexsort((ids, -scores))[:limit]
+    if by_date:
+        _, rank = np.unique(np.concatenate(dates), return_inverse=True)
+        order = np.lexsort((-ids, -rank))[:limit]
+    else:
+        order = np.lexsort((ids, -scores))[:limit]
     return [(float(scores[i]), int(ids[i])) for i in order], total
 
 
@@ -85,6 +114,15 @@ def _evaluate(query: Any, searcher: Any, reader: Any, weighting: Any) -> Arrays:
     kind = type(query)
     if kind is wq.Term:
         return _term(query, searcher, reader, weighting)
+    if kind is wq.Every:
+        return np.arange(reader.doc_count_all(), dtype=np.int64), np.zeros(reader.doc_count_all())
+    if kind in (wq.Prefix, wq.Wildcard, wq.TermRange):
+        # The words it stands for, in this segment, ORed (and scored) as Whoosh does.
+        words = [btext for btext in query._btexts(reader) if btext]
+        parts = [_term(wq.Term(query.fieldname, word), searcher, reader, weighting) for word in words]
+        if not parts:
+            return _EMPTY
+        return _union(parts)
     if kind is wq.AndNot:
         ids, scores = _evaluate(query.a, searcher, reader, weighting)
         other, _ = _evaluate(query.b, searcher, reader, weighting)
@@ -104,8 +142,11 @@ def _evaluate(query: Any, searcher: Any, reader: Any, weighting: Any) -> Arrays:
                 # Whoosh's NOT matches the rest with a score of 1, which its AND adds.
                 ids, scores = ids[keep], scores[keep] + 1.0
         return ids, scores
-    parts = [_evaluate(sub, searcher, reader, weighting) for sub in query.subqueries]
-    # OR: every document any branch matches, with the sum of the branches' scores.
+    return _union([_evaluate(sub, searcher, reader, weighting) for sub in query.subqueries])
+
+
+def _union(parts: list[Arrays]) -> Arrays:
+    """OR: every document any branch matches, with the sum of the branches' scores."""
     every = np.concatenate([ids for ids, _ in parts])
     ids, where = np.unique(every, return_inverse=True)
     scores = np.bincount(where, weights=np.concatenate([scores for _, scores in parts]), minlength=len(ids))
@@ -140,6 +181,8 @@ def _term(query: Any, searcher: Any, reader: Any, weighting: Any) -> Arrays:
             weights.append(matcher.weight())
             matcher.next()
         doc_ids, tf = np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+    if weighting is None:  # unscored: a posting's score is its weight
+        return doc_ids, tf
     scorer = weighting.scorer(searcher, fieldname, btext)
     if isinstance(scorer, scoring.WeightScorer):  # a field without lengths: the weight is the score
         return doc_ids, tf
@@ -161,3 +204,16 @@ def _lengths(reader: Any, fieldname: str) -> Any:
         values = [reader.doc_field_length(n, fieldname, 0) or 0 for n in range(count)]
         lengths = cache[fieldname] = np.asarray(values, dtype=np.float64)
     return lengths
+
+
+def _dates(reader: Any) -> Any:
+    """Every document's date in the segment ("" for none), as Whoosh's date sort reads it."""
+    cache = reader.__dict__.setdefault("_pressreader_lengths", {})
+    dates = cache.get(" dates")
+    if dates is None:
+        column = reader.column_reader("date")
+        values = [column[n] for n in range(reader.doc_count_all())]
+        dates = cache[" dates"] = np.asarray(
+            [v.decode("utf-8") if isinstance(v, bytes) else str(v or "") for v in values], dtype=str
+        )
+    return dates
