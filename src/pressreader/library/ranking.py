@@ -21,6 +21,8 @@ Anything else (phrases, wildcards, ranges, boosts) is left to Whoosh.
 
 from __future__ import annotations
 
+from itertools import accumulate
+from pickle import loads
 from typing import Any
 
 import numpy as np
@@ -38,6 +40,8 @@ def is_plain(query: Any) -> bool:
     kind = type(query)
     if kind in (wq.Term, wq.Every):
         return bool(query.boost == 1.0)
+    if isinstance(query, wq.Phrase):
+        return bool(query.boost == 1.0 and query.slop == 1 and len(query.words) > 1)
     if kind in (wq.Prefix, wq.Wildcard, wq.TermRange):
         # Only on fields without lengths (dates): each posting weighs 1, however
         # Whoosh ORs the words.  On text, a wildcard scores differently at the top
@@ -114,8 +118,12 @@ def _evaluate(query: Any, searcher: Any, reader: Any, weighting: Any) -> Arrays:
     kind = type(query)
     if kind is wq.Term:
         return _term(query, searcher, reader, weighting)
+    if isinstance(query, wq.Phrase):
+        return _phrase(query, searcher, reader, weighting)
     if kind is wq.Every:
         return np.arange(reader.doc_count_all(), dtype=np.int64), np.zeros(reader.doc_count_all())
+    if kind in (wq.Prefix, wq.TermRange) and query.fieldname == "date":
+        return _date_span(query, reader)
     if kind in (wq.Prefix, wq.Wildcard, wq.TermRange):
         # The words it stands for, in this segment, ORed (and scored) as Whoosh does.
         words = [btext for btext in query._btexts(reader) if btext]
@@ -156,14 +164,14 @@ def _union(parts: list[Arrays]) -> Arrays:
 _EMPTY: Arrays = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
 
 
-def _term(query: Any, searcher: Any, reader: Any, weighting: Any) -> Arrays:
-    fieldname = query.fieldname
+def _postings(reader: Any, fieldname: str, text: Any, values: list[Any] | None = None) -> Arrays | None:
+    """A word's document numbers and weights in the segment (None: not there);
+    its postings' encoded values (positions) are added to ``values`` if given."""
     if fieldname not in reader.schema:
-        return _EMPTY
-    text = query.text
+        return None
     btext = text if isinstance(text, bytes) else reader.schema[fieldname].to_bytes(text)
     if (fieldname, btext) not in reader:
-        return _EMPTY
+        return None
     matcher = reader.postings(fieldname, btext)
     ids: list[Any] = []
     weights: list[Any] = []
@@ -173,26 +181,81 @@ def _term(query: Any, searcher: Any, reader: Any, weighting: Any) -> Arrays:
             matcher._read_weights()
             ids.append(np.asarray(matcher._ids, dtype=np.int64))
             weights.append(np.asarray(matcher._weights, dtype=np.float64))
+            if values is not None:
+                matcher._read_values()
+                values.extend(matcher._values)
             matcher._next_block()
-        doc_ids, tf = np.concatenate(ids), np.concatenate(weights)
-    else:  # a short list kept inline
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        doc_ids, tf = np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+        return np.concatenate(ids), np.concatenate(weights)
+    while matcher.is_active():  # a short list kept inline
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        if values is not None:
+            values.append(matcher.value())
+        matcher.next()
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+
+
+def _phrase(query: Any, searcher: Any, reader: Any, weighting: Any) -> Arrays:
+    """Documents where the words stand one after another, scored as Whoosh scores a
+    phrase: the sum of its words' scores (see :mod:`pressreader.library.phrase`)."""
+    words: list[tuple[Any, Any, list[Any]]] = []
+    for word in query.words:
+        values: list[Any] = []
+        found = _postings(reader, query.fieldname, word, values)
+        if found is None:
+            return _EMPTY
+        words.append((*found, values))
+    # Documents holding every word, and where each word's posting is in its arrays.
+    ids = words[0][0]
+    where = [np.arange(len(ids))]
+    for other_ids, _, _ in words[1:]:
+        ids, mine, theirs = np.intersect1d(ids, other_ids, assume_unique=True, return_indices=True)
+        where = [index[mine] for index in where] + [theirs]
+    keep = np.zeros(len(ids), dtype=bool)
+    value_lists = [values for _, _, values in words]
+    for n in range(len(ids)):
+        starts = set(_positions(value_lists[0][where[0][n]]))
+        for offset in range(1, len(words)):
+            starts.intersection_update(p - offset for p in _positions(value_lists[offset][where[offset][n]]))
+            if not starts:
+                break
+        keep[n] = bool(starts)
+    scores = np.zeros(int(keep.sum()))
+    for (word_ids, tf, _), index, word in zip(words, where, query.words, strict=True):
+        scored = _scores(
+            word_ids[index[keep]], tf[index[keep]], searcher, reader, query.fieldname, word, weighting
+        )
+        scores = scores + scored
+    return ids[keep], scores
+
+
+def _positions(value: bytes) -> list[int]:
+    return list(accumulate(loads(value[4:])))
+
+
+def _term(query: Any, searcher: Any, reader: Any, weighting: Any) -> Arrays:
+    found = _postings(reader, query.fieldname, query.text)
+    if found is None:
+        return _EMPTY
+    doc_ids, tf = found
+    return doc_ids, _scores(doc_ids, tf, searcher, reader, query.fieldname, query.text, weighting)
+
+
+def _scores(
+    doc_ids: Any, tf: Any, searcher: Any, reader: Any, fieldname: str, text: Any, weighting: Any
+) -> Any:
+    btext = text if isinstance(text, bytes) else reader.schema[fieldname].to_bytes(text)
     if weighting is None:  # unscored: a posting's score is its weight
-        return doc_ids, tf
+        return tf
     scorer = weighting.scorer(searcher, fieldname, btext)
     if isinstance(scorer, scoring.WeightScorer):  # a field without lengths: the weight is the score
-        return doc_ids, tf
+        return tf
     if not isinstance(scorer, scoring.BM25FScorer):
         raise TypeError(f"no array form for {type(scorer).__name__}")
     lengths = _lengths(reader, fieldname)[doc_ids]
     # Whoosh's bm25(), term by term as scoring.bm25 writes it.
     k1, b = scorer.K1, scorer.B
-    scores = scorer.idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / scorer.avgfl)))
-    return doc_ids, scores
+    return scorer.idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / scorer.avgfl)))
 
 
 def _lengths(reader: Any, fieldname: str) -> Any:
@@ -217,3 +280,23 @@ def _dates(reader: Any) -> Any:
             [v.decode("utf-8") if isinstance(v, bytes) else str(v or "") for v in values], dtype=str
         )
     return dates
+
+
+def _date_span(query: Any, reader: Any) -> Arrays:
+    """date:2019 or date:[2018-01-01 to 2018-06-30], from the segment's dates:
+    a prefix stands for up to 366 words, each a posting list to read.  Every
+    matching document scores 1, the weight of its one date posting."""
+    dates = _dates(reader)
+    if type(query) is wq.Prefix:
+        text = str(query.text)
+        mask = (dates >= text) & (dates < text + "\uffff")
+    else:
+        mask = dates != ""
+        if query.start is not None:
+            start = str(query.start)
+            mask &= (dates > start) if query.startexcl else (dates >= start)
+        if query.end is not None:
+            end = str(query.end)
+            mask &= (dates < end) if query.endexcl else (dates <= end)
+    ids = np.nonzero(mask)[0].astype(np.int64)
+    return ids, np.ones(len(ids))
