@@ -198,7 +198,7 @@ class Library:
             # anyway, so one pass finds the top hits and counts them all.
             one_pass = by_date or _has_phrase(query)
             plain = query if query is not None else wq.Every()
-            if ranking.is_plain(plain):
+            if ranking.is_plain(plain, patterns=by_date):
                 wanted = searcher.doc_count_all() if limit is None else offset + limit
                 best, total = ranking.top(searcher, plain, wanted, by_date=by_date)
                 stored = [(score, searcher.stored_fields(docnum)) for score, docnum in best[offset:]]

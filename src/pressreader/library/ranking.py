@@ -35,8 +35,11 @@ Arrays = tuple[Any, Any]  # (sorted document numbers, scores)
 PATTERN_FIELDS = frozenset({"date"})
 
 
-def is_plain(query: Any) -> bool:
-    """Whether ``query`` is words (with boost 1) joined by AND, OR and NOT."""
+def is_plain(query: Any, *, patterns: bool = False) -> bool:
+    """Whether ``query`` is words (with boost 1) joined by AND, OR and NOT.
+
+    ``patterns``: wildcards on any field too (for lists by date, where only
+    which documents match counts, not how Whoosh would score them)."""
     kind = type(query)
     if kind in (wq.Term, wq.Every):
         return bool(query.boost == 1.0)
@@ -46,7 +49,8 @@ def is_plain(query: Any) -> bool:
         # Only on fields without lengths (dates): each posting weighs 1, however
         # Whoosh ORs the words.  On text, a wildcard scores differently at the top
         # of a query and inside an AND; it is left to Whoosh.
-        return bool(query.boost == 1.0 and query.constantscore and query.fieldname in PATTERN_FIELDS)
+        allowed = patterns or query.fieldname in PATTERN_FIELDS
+        return bool(query.boost == 1.0 and query.constantscore and allowed)
     if kind is wq.And:
         # NOT inside an AND ("trade NOT japan") takes documents away and adds no score.
         positive = [q for q in query.subqueries if type(q) is not wq.Not]
@@ -54,13 +58,14 @@ def is_plain(query: Any) -> bool:
         return (
             query.boost == 1.0
             and bool(positive)
-            and all(is_plain(q) for q in positive)
-            and all(is_plain(q) for q in negative)
+            and all(is_plain(q, patterns=patterns) for q in positive)
+            and all(is_plain(q, patterns=patterns) for q in negative)
         )
     if kind is wq.Or:
-        return query.boost == 1.0 and bool(query.subqueries) and all(is_plain(q) for q in query.subqueries)
+        branches = query.subqueries
+        return query.boost == 1.0 and bool(branches) and all(is_plain(q, patterns=patterns) for q in branches)
     if kind is wq.AndNot:
-        return bool(query.boost == 1.0) and is_plain(query.a) and is_plain(query.b)
+        return bool(query.boost == 1.0) and all(is_plain(q, patterns=patterns) for q in (query.a, query.b))
     return False
 
 
@@ -211,15 +216,20 @@ def _phrase(query: Any, searcher: Any, reader: Any, weighting: Any) -> Arrays:
     for other_ids, _, _ in words[1:]:
         ids, mine, theirs = np.intersect1d(ids, other_ids, assume_unique=True, return_indices=True)
         where = [index[mine] for index in where] + [theirs]
-    keep = np.zeros(len(ids), dtype=bool)
-    value_lists = [values for _, _, values in words]
-    for n in range(len(ids)):
-        starts = set(_positions(value_lists[0][where[0][n]]))
-        for offset in range(1, len(words)):
-            starts.intersection_update(p - offset for p in _positions(value_lists[offset][where[offset][n]]))
-            if not starts:
-                break
-        keep[n] = bool(starts)
+    # Each candidate's positions of each word: the postings' values, in candidate order.
+    columns = [
+        [values[i] for i in index.tolist()] for (_, _, values), index in zip(words, where, strict=True)
+    ]
+    if (
+        len(words) == 2
+    ):  # the usual case, kept lean: is some position of the second word one past the first's?
+        held = [
+            not set(accumulate(loads(first[4:]))).isdisjoint(p - 1 for p in accumulate(loads(second[4:])))
+            for first, second in zip(columns[0], columns[1], strict=True)
+        ]
+    else:
+        held = [_holds(row) for row in zip(*columns, strict=True)]
+    keep = np.asarray(held, dtype=bool) if held else np.zeros(0, dtype=bool)
     scores = np.zeros(int(keep.sum()))
     for (word_ids, tf, _), index, word in zip(words, where, query.words, strict=True):
         scored = _scores(
@@ -231,6 +241,16 @@ def _phrase(query: Any, searcher: Any, reader: Any, weighting: Any) -> Arrays:
 
 def _positions(value: bytes) -> list[int]:
     return list(accumulate(loads(value[4:])))
+
+
+def _holds(values: tuple[bytes, ...]) -> bool:
+    """Whether the words, whose positions in a document these are, stand in a row."""
+    starts = set(_positions(values[0]))
+    for offset, value in enumerate(values[1:], 1):
+        starts.intersection_update(p - offset for p in _positions(value))
+        if not starts:
+            return False
+    return True
 
 
 def _term(query: Any, searcher: Any, reader: Any, weighting: Any) -> Arrays:
