@@ -791,3 +791,17 @@ def test_pages_of_a_long_list_join_up(sample_library: SampleLibrary, query: str,
     assert [hit.id for page in pages for hit in page.hits] == [hit.id for hit in whole.hits]
     assert {page.total for page in pages} == {whole.total}
     assert [page.offset for page in pages] == list(range(0, whole.total, 5))
+
+
+def test_a_word_only_in_a_title_is_suggested(tmp_path: Path) -> None:
+    folder = tmp_path / "titles"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "---\ntitle: Uranium exports resume\ndate: 2024-05-01\n---\n\nThe ministry reports on trade.\n",
+        encoding="utf-8",
+    )
+    with Library.open(tmp_path / "lib") as library:
+        library.import_paths([folder])
+        assert library.suggestions("uranum") == ("uranium",)
+        assert library.search("uranum").suggestions == ("uranium",)
+        assert library.search("uranum", suggest_words=False).suggestions == ()

@@ -98,8 +98,9 @@ def _surface_form(stem: str, searcher, load: Callable[[str], Article | None]) ->
     article = load(results[0]["id"])
     if article is None:
         return ""
-    for paragraph in article.paragraphs:
-        for term, start, end in analysis.term_spans(paragraph.text):
+    # The body field holds the title's words too: the word may be in the title only.
+    for text in (article.title, *(paragraph.text for paragraph in article.paragraphs)):
+        for term, start, end in analysis.term_spans(text):
             if term == stem:
-                return paragraph.text[start:end].lower()
+                return text[start:end].lower()
     return ""
