@@ -805,3 +805,19 @@ def test_a_word_only_in_a_title_is_suggested(tmp_path: Path) -> None:
         assert library.suggestions("uranum") == ("uranium",)
         assert library.search("uranum").suggestions == ("uranium",)
         assert library.search("uranum", suggest_words=False).suggestions == ()
+
+
+def test_a_search_no_longer_wanted_gives_up(sample_library: SampleLibrary) -> None:
+    from pressreader.library import SearchStopped
+
+    library = sample_library.library
+    asked: list[bool] = []
+
+    def stop() -> bool:
+        asked.append(True)
+        return True
+
+    with pytest.raises(SearchStopped):
+        library.search("uranium", should_stop=stop)
+    assert asked
+    assert library.search("uranium", should_stop=lambda: False).total == library.search("uranium").total

@@ -49,6 +49,10 @@ INDEX_NAME = "articles"
 BATCH_FILES = 1000
 
 
+class SearchStopped(Exception):
+    """A search given up because its ``should_stop`` said so."""
+
+
 class LibraryError(Exception):
     """A library that cannot be opened or written; the message names the folder."""
 
@@ -173,11 +177,16 @@ class Library:
         snippets: bool = True,
         offset: int = 0,
         suggest_words: bool = True,
+        should_stop: Callable[[], bool] | None = None,
     ) -> SearchResult:
         """Run a query; never raises for a bad query (``error`` says what is wrong).
 
         ``hits`` are the matches from ``offset`` on, at most ``limit`` of them
         (all with ``limit=None``); ``total`` counts every match.
+
+        ``should_stop`` is asked now and then (between segments); when it says
+        yes the search gives up and raises :class:`SearchStopped`: the reader's
+        answer to a key typed while the previous text was being searched.
 
         With ``snippets=False`` hits carry no snippet and are built from the
         index's stored fields alone (no catalog reads): what a list needs.
@@ -200,7 +209,12 @@ class Library:
             plain = query if query is not None else wq.Every()
             if ranking.is_plain(plain, patterns=by_date):
                 wanted = searcher.doc_count_all() if limit is None else offset + limit
-                best, total = ranking.top(searcher, plain, wanted, by_date=by_date)
+                try:
+                    best, total = ranking.top(
+                        searcher, plain, wanted, by_date=by_date, should_stop=should_stop
+                    )
+                except ranking.Stopped:
+                    raise SearchStopped from None
                 stored = [(score, searcher.stored_fields(docnum)) for score, docnum in best[offset:]]
             else:
                 stored, total = self._whoosh_search(searcher, query, by_date, one_pass, limit, offset)

@@ -21,6 +21,7 @@ Anything else (phrases, wildcards, ranges, boosts) is left to Whoosh.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import accumulate
 from pickle import loads
 from typing import Any
@@ -69,8 +70,17 @@ def is_plain(query: Any, *, patterns: bool = False) -> bool:
     return False
 
 
+class Stopped(Exception):
+    """Raised by :func:`top` when ``should_stop`` said so: the answer is no longer wanted."""
+
+
 def top(
-    searcher: Any, query: Any, limit: int, *, by_date: bool = False
+    searcher: Any,
+    query: Any,
+    limit: int,
+    *,
+    by_date: bool = False,
+    should_stop: Callable[[], bool] | None = None,
 ) -> tuple[list[tuple[float, int]], int]:
     """The best ``limit`` (score, document number) pairs, best first (ties: lower
     number first, as Whoosh orders them), and how many documents match.
@@ -83,6 +93,8 @@ def top(
     dates: list[Any] = []
     total = 0
     for subsearcher, offset in searcher.leaf_searchers():
+        if should_stop is not None and should_stop():  # between segments: a few ms at most
+            raise Stopped
         reader = subsearcher.reader()
         if not reader.doc_count_all():  # an empty index's stand-in reader has no columns
             continue

@@ -14,6 +14,7 @@ what is typed meanwhile is searched as soon as it ends (only the newest text).
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -32,6 +33,7 @@ from textual.widgets import ContentSwitcher, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from pressreader.analysis import term_spans
+from pressreader.library.library import SearchStopped
 from pressreader.model import SearchResult, SortOrder
 from pressreader.printable import printable
 from pressreader.ui import heap
@@ -99,6 +101,7 @@ class ReaderScreen(Screen[None]):
         self.initial_query = query
         self.result: SearchResult | None = None
         self._search_timer: Timer | None = None
+        self._stop_search = threading.Event()
         self._suggest_timer: Timer | None = None
         self._preview_timer: Timer | None = None
         self._generation = 0
@@ -186,13 +189,15 @@ class ReaderScreen(Screen[None]):
         self._generation += 1
         if self._searching:
             self._search_waiting = True
+            self._stop_search.set()  # the running search gives up at its next segment
         else:
             self._launch_search()
 
     def _launch_search(self) -> None:
         self._searching = True
         self._search_waiting = False
-        self.run_search(self.query_text, self.sort, self._generation)
+        self._stop_search = threading.Event()
+        self.run_search(self.query_text, self.sort, self._generation, self._stop_search)
 
     def _search_ended(self) -> None:
         self._searching = False
@@ -226,14 +231,22 @@ class ReaderScreen(Screen[None]):
             self._notice(notice.no_results(query, words))
 
     @work(thread=True, group="search", exit_on_error=False)
-    def run_search(self, query: str, sort: SortOrder, generation: int) -> None:
+    def run_search(self, query: str, sort: SortOrder, generation: int, stop: threading.Event) -> None:
         started = time.perf_counter()
         # No "did you mean" here: a word typed halfway finds nothing, and looking
         # for near words costs 0.5 s at 100,000 articles; they are asked for
         # once typing has paused (_suggest_later).
-        result = self.library.search(
-            query, sort=sort, limit=result_list.PAGE_SIZE, snippets=False, suggest_words=False
-        )
+        try:
+            result = self.library.search(
+                query,
+                sort=sort,
+                limit=result_list.PAGE_SIZE,
+                snippets=False,
+                suggest_words=False,
+                should_stop=stop.is_set,
+            )
+        except SearchStopped:
+            return  # newer text is waiting; _search_ended starts its search
         count = self.library.count()
         if not get_current_worker().is_cancelled:
             elapsed = time.perf_counter() - started
