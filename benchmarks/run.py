@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
-from app_bench import app_figures
+from app_bench import app_figures, ms, pct
 
 from pressreader.library import Library, LibraryError
 
@@ -140,19 +140,6 @@ QUERIES: list[tuple[str, str, str | None, str, list[tuple[str, str]] | None]] = 
     ),
 ]
 assert len(QUERIES) == 30
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
-def ms(seconds: float) -> float:
-    return round(seconds * 1000, 2)
 
 
 def rss_mb() -> tuple[float, float]:

@@ -46,7 +46,8 @@ class Phrase(wq.Phrase):  # type: ignore[misc]
         return PhraseMatcher(leaves, self.boost)
 
 
-def _positions(value: bytes) -> list[int]:
+def positions(value: bytes) -> list[int]:
+    """A posting's positions, from the bytes Whoosh's Positions format stores."""
     return list(accumulate(loads(value[_COUNT_BYTES:])))
 
 
@@ -85,9 +86,9 @@ class PhraseMatcher(matching.Matcher):  # type: ignore[misc]
                 return
 
     def _holds_phrase(self) -> bool:
-        starts = set(_positions(self._leaves[0].value()))
+        starts = set(positions(self._leaves[0].value()))
         for offset, leaf in enumerate(self._leaves[1:], 1):
-            starts.intersection_update(position - offset for position in _positions(leaf.value()))
+            starts.intersection_update(position - offset for position in positions(leaf.value()))
             if not starts:
                 return False
         return True

@@ -30,6 +30,7 @@ import numpy as np
 
 from pressreader._whoosh import query as wq
 from pressreader._whoosh import scoring
+from pressreader.library.phrase import positions as _positions
 
 Arrays = tuple[Any, Any]  # (sorted document numbers, scores)
 #: Fields whose prefixes and ranges (date:2024, date:[2024-01 to 2024-06]) are evaluated here.
@@ -249,10 +250,6 @@ def _phrase(query: Any, searcher: Any, reader: Any, weighting: Any) -> Arrays:
         )
         scores = scores + scored
     return ids[keep], scores
-
-
-def _positions(value: bytes) -> list[int]:
-    return list(accumulate(loads(value[4:])))
 
 
 def _holds(values: tuple[bytes, ...]) -> bool:
