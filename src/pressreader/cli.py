@@ -49,6 +49,15 @@ class _Console(Console):
 
 
 # ------------------------------------------------------------------ parsers
+class _Parser(argparse.ArgumentParser):
+    """argparse, with what it quotes back from the command line made printable:
+    an argument holding an escape sequence is shown, not sent to the terminal."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {printable(message)}\n")
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--index",
@@ -59,7 +68,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _open_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pressreader",
         description="An offline, keyboard-first terminal reader for press releases. "
         "Imports PATHs (files or folders) into the library, then opens the reader.",
@@ -82,7 +91,7 @@ def _open_parser() -> argparse.ArgumentParser:
 
 
 def _command_parser(command: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"pressreader {command}")
+    parser = _Parser(prog=f"pressreader {command}")
     _common(parser)
     if command == "import":
         parser.description = "Import files and folders into the library and report each file's outcome."

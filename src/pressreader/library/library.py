@@ -40,6 +40,7 @@ from pressreader.model import (
     SearchResult,
     SortOrder,
 )
+from pressreader.printable import printable
 from pressreader.themes import Lexicon, load_lexicon
 
 #: progress(files done, files in all, path being read)
@@ -194,7 +195,8 @@ class Library:
         try:
             query = self._parser.parse(text)
         except QueryError as error:
-            return SearchResult(query=text, sort=sort, error=str(error))
+            # The message may quote what was typed: control characters shown, not sent.
+            return SearchResult(query=text, sort=sort, error=printable(str(error)))
         with self._lock:
             searcher = self._fresh_searcher()
             terms = highlight_terms(query, searcher.reader())
