@@ -437,7 +437,10 @@ def _classify(args: argparse.Namespace, out: Console, err: Console) -> int:
     lexicon = _lexicon()
     try:
         if args.path == "-":
-            data = sys.stdin.buffer.read()
+            try:
+                data = sys.stdin.buffer.read()
+            except (OSError, ValueError) as error:  # closed, or not readable
+                raise CommandError(f"cannot read standard input: {error}") from None
             from pressreader.ingest.decode import decode
 
             articles = read_text(decode(data), path="-")
