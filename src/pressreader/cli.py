@@ -28,7 +28,7 @@ from pressreader.model import Article, FileReport, ImportReport
 from pressreader.printable import printable
 from pressreader.themes import Lexicon, LexiconError, load_lexicon
 
-COMMANDS = ("import", "search", "show", "classify", "themes", "stats", "feeds", "fetch")
+COMMANDS = ("import", "search", "show", "classify", "themes", "stats", "rebuild", "feeds", "fetch")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -113,6 +113,11 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.description = "List the themes of the lexicon, and where to edit them."
     elif command == "stats":
         parser.description = "Describe the library: articles, sources, dates, themes, size."
+    elif command == "rebuild":
+        parser.description = (
+            "Build the library's search index again from its catalog (after damage to the index). "
+            "No source file is read; every article is classified again."
+        )
     else:
         cli_feeds.add_arguments(command, parser)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
@@ -169,6 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "classify": _classify,
             "themes": _themes,
             "stats": _stats,
+            "rebuild": _rebuild,
             "feeds": _feeds,
             "fetch": _fetch,
         }[command]
@@ -495,6 +501,17 @@ def _themes(args: argparse.Namespace, out: Console, err: Console) -> int:
     out.print(Text(f"Default lexicon: {lexicon.spec.sources[0]}"))
     state = "in use" if user_file.is_file() else "absent; create it to add themes or change terms"
     out.print(Text(f"Your theme file: {user_file} ({state})"))
+    return EXIT_OK
+
+
+def _rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
+    path = config.library_path(args.index)
+    with Library.rebuild(path, lexicon=_lexicon()) as library:
+        count = library.count()
+    if args.json:
+        _print_json({"articles": count, "path": str(path)})
+    else:
+        out.print(Text(printable(f"rebuilt the index of {count} articles in {path} from its catalog")))
     return EXIT_OK
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -109,6 +110,29 @@ class Library:
                 f"the library in {path} is damaged and cannot be opened ({type(error).__name__}: {error})"
             ) from None
 
+    @classmethod
+    def rebuild(cls, path: Path, *, lexicon: Lexicon | None = None) -> Library:
+        """Throw the Whoosh index away and build it again from the catalog, which
+        holds every article whole (``pressreader rebuild``): the way out of a
+        damaged index.  Raises :class:`LibraryError` when there is no library."""
+        path = Path(path).expanduser()
+        if not (path / MARKER).is_file() or not (path / "catalog.sqlite3").is_file():
+            raise LibraryError(f"there is no pressreader library in {path} to rebuild")
+        try:
+            shutil.rmtree(path / "whoosh", ignore_errors=False)
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            raise LibraryError(f"cannot remove the index of the library in {path}: {error}") from None
+        # Opened with no index, the library builds one from its catalog.
+        return cls.open(path, lexicon=lexicon, create=False)
+
+    def _damaged(self, error: Exception) -> LibraryError:
+        return LibraryError(
+            f"the index of the library in {self.path} is damaged ({type(error).__name__}: {error}); "
+            "`pressreader rebuild` builds it again from the catalog"
+        )
+
     def _rebuild_index(self) -> None:
         """Build the Whoosh index anew from the catalog, which holds every article whole.
 
@@ -197,6 +221,16 @@ class Library:
         except QueryError as error:
             # The message may quote what was typed: control characters shown, not sent.
             return SearchResult(query=text, sort=sort, error=printable(str(error)))
+        try:
+            return self._search(text, query, sort, limit, snippets, offset, suggest_words, should_stop)
+        except (SearchStopped, LibraryError):
+            raise
+        except Exception as error:  # a truncated or missing index file
+            raise self._damaged(error) from None
+
+    def _search(  # type: ignore[no-untyped-def]
+        self, text, query, sort, limit, snippets, offset, suggest_words, should_stop
+    ) -> SearchResult:
         with self._lock:
             searcher = self._fresh_searcher()
             terms = highlight_terms(query, searcher.reader())
