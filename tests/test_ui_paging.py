@@ -15,18 +15,16 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from pressreader.library import Library
 from pressreader.model import Hit
 from pressreader.ui.app import PressReaderApp, make_app
-from pressreader.ui.screens.reader import ReaderScreen
 from pressreader.ui.widgets import result_list
 from pressreader.ui.widgets.article_view import ArticleView
 from pressreader.ui.widgets.result_list import ResultList
+from test_ui import reader, rendered, results
 
 PAGE = 10
 N = 45
@@ -82,21 +80,6 @@ async def until(pilot: Pilot[None], condition: Callable[[], object], timeout: fl
             raise AssertionError(f"timed out waiting for {condition}")
         await pilot.pause(0.02)
     await pilot.pause()
-
-
-def reader(app: PressReaderApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
-
-
-def results(app: PressReaderApp) -> ResultList:
-    return app.screen.query_one(ResultList)
-
-
-def rendered(widget: Widget) -> str:
-    width, height = widget.outer_size
-    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
 
 
 def status_text(app: PressReaderApp) -> str:

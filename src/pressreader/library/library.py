@@ -27,6 +27,7 @@ from pressreader.library import counting, loading, ranking
 from pressreader.library.catalog import Catalog, FileRecord
 from pressreader.library.phrase import Phrase
 from pressreader.library.query import QueryError, QueryParser, highlight_terms, prune
+from pressreader.library.ranking import SearchStopped
 from pressreader.library.schema import SCHEMA_VERSION, build_schema, document
 from pressreader.library.snippets import snippet
 from pressreader.library.suggest import suggest
@@ -49,10 +50,6 @@ Progress = Callable[[int, int, str], None]
 INDEX_NAME = "articles"
 #: Files per commit: what an interrupted import loses at most.
 BATCH_FILES = 1000
-
-
-class SearchStopped(Exception):
-    """A search given up because its ``should_stop`` said so."""
 
 
 class LibraryError(Exception):
@@ -245,12 +242,7 @@ class Library:
             plain = query if query is not None else wq.Every()
             if ranking.is_plain(plain, patterns=by_date):
                 wanted = searcher.doc_count_all() if limit is None else offset + limit
-                try:
-                    best, total = ranking.top(
-                        searcher, plain, wanted, by_date=by_date, should_stop=should_stop
-                    )
-                except ranking.Stopped:
-                    raise SearchStopped from None
+                best, total = ranking.top(searcher, plain, wanted, by_date=by_date, should_stop=should_stop)
                 stored = [(score, searcher.stored_fields(docnum)) for score, docnum in best[offset:]]
             else:
                 stored, total = self._whoosh_search(searcher, query, by_date, one_pass, limit, offset)

@@ -71,8 +71,8 @@ def is_plain(query: Any, *, patterns: bool = False) -> bool:
     return False
 
 
-class Stopped(Exception):
-    """Raised by :func:`top` when ``should_stop`` said so: the answer is no longer wanted."""
+class SearchStopped(Exception):
+    """A search given up because its ``should_stop`` said so: the answer is no longer wanted."""
 
 
 def top(
@@ -95,7 +95,7 @@ def top(
     total = 0
     for subsearcher, offset in searcher.leaf_searchers():
         if should_stop is not None and should_stop():  # between segments: a few ms at most
-            raise Stopped
+            raise SearchStopped
         reader = subsearcher.reader()
         if not reader.doc_count_all():  # an empty index's stand-in reader has no columns
             continue
@@ -287,28 +287,32 @@ def _scores(
     return scorer.idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / scorer.avgfl)))
 
 
+def _segment_arrays(reader: Any) -> dict[str, Any]:
+    """Arrays read once per segment, kept with its reader (a segment never changes)."""
+    return reader.__dict__.setdefault("_pressreader_arrays", {})  # type: ignore[no-any-return]
+
+
 def _lengths(reader: Any, fieldname: str) -> Any:
     """The field's length for every document of the segment, as BM25 reads it."""
-    cache = reader.__dict__.setdefault("_pressreader_lengths", {})
-    lengths = cache.get(fieldname)
-    if lengths is None:
+    arrays = _segment_arrays(reader)
+    key = f"length:{fieldname}"
+    if key not in arrays:
         count = reader.doc_count_all()
         values = [reader.doc_field_length(n, fieldname, 0) or 0 for n in range(count)]
-        lengths = cache[fieldname] = np.asarray(values, dtype=np.float64)
-    return lengths
+        arrays[key] = np.asarray(values, dtype=np.float64)
+    return arrays[key]
 
 
 def _dates(reader: Any) -> Any:
     """Every document's date in the segment ("" for none), as Whoosh's date sort reads it."""
-    cache = reader.__dict__.setdefault("_pressreader_lengths", {})
-    dates = cache.get(" dates")
-    if dates is None:
+    arrays = _segment_arrays(reader)
+    if "dates" not in arrays:
         column = reader.column_reader("date")
         values = [column[n] for n in range(reader.doc_count_all())]
-        dates = cache[" dates"] = np.asarray(
+        arrays["dates"] = np.asarray(
             [v.decode("utf-8") if isinstance(v, bytes) else str(v or "") for v in values], dtype=str
         )
-    return dates
+    return arrays["dates"]
 
 
 def _date_span(query: Any, reader: Any) -> Arrays:
