@@ -13,7 +13,8 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
@@ -23,7 +24,7 @@ from rich.text import Text
 
 from pressreader import __version__, cli_feeds, config
 from pressreader.ingest import RejectedInput, read_file, read_text
-from pressreader.library import Library, LibraryError
+from pressreader.library import Library, LibraryError, Progress
 from pressreader.model import Article, FileReport, ImportReport
 from pressreader.printable import printable
 from pressreader.themes import Lexicon, LexiconError, load_lexicon
@@ -115,8 +116,9 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.description = "Describe the library: articles, sources, dates, themes, size."
     elif command == "rebuild":
         parser.description = (
-            "Build the library's search index again from its catalog (after damage to the index). "
-            "No source file is read; every article is classified again."
+            "Make the library again from its source files, after damage to its index or catalog. "
+            "Articles whose files are gone are kept from the old catalog; read, starred and notes "
+            "are not touched. The old library stays in place until the new one is whole."
         )
     else:
         cli_feeds.add_arguments(command, parser)
@@ -274,24 +276,33 @@ def _open(args: argparse.Namespace, err: Console) -> int:
 
 
 def _run_import(library: Library, paths: list[Path], err: Console) -> ImportReport:
-    if not err.is_terminal:
-        return library.import_paths(paths)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    with _progress(err, "Importing") as update:
+        return library.import_paths(paths, progress=update)
 
-    with Progress(
-        TextColumn("Importing"),
+
+@contextmanager
+def _progress(err: Console, label: str) -> Iterator[Progress | None]:
+    """A progress bar on stderr when it is a terminal (else no progress callback)."""
+    if not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
+
+    with Bar(
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=err,
         transient=True,
-    ) as progress:
-        task = progress.add_task("import", total=None)
+    ) as bar:
+        task = bar.add_task(label, total=None)
 
         def update(done: int, total: int, _path: str) -> None:
-            progress.update(task, completed=done, total=total)
+            bar.update(task, completed=done, total=total)
 
-        return library.import_paths(paths, progress=update)
+        yield update
 
 
 def _print_report(report: ImportReport, console: Console, *, brief: bool = False) -> None:
@@ -506,12 +517,37 @@ def _themes(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 def _rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
     path = config.library_path(args.index)
-    with Library.rebuild(path, lexicon=_lexicon()) as library:
-        count = library.count()
+    with _progress(err, "Rebuilding") as update:
+        report = Library.rebuild(path, lexicon=_lexicon(), progress=update)
+    imported = report.imported
     if args.json:
-        _print_json({"articles": count, "path": str(path)})
-    else:
-        out.print(Text(printable(f"rebuilt the index of {count} articles in {path} from its catalog")))
+        _print_json(
+            {
+                "articles": report.articles,
+                "path": str(path),
+                "files": len(imported.files),
+                **imported.counts,
+                "carried": report.carried,
+                "catalog_error": report.catalog_error,
+                "from_roots": report.from_roots,
+            }
+        )
+        return EXIT_OK
+    for item in imported.rejected:
+        err.print(_report_line(item))
+    where = "the folders and files it was given" if report.from_roots else "its catalog's list of files"
+    if report.catalog_error:
+        err.print(Text(printable(f"the old catalog could not be read ({report.catalog_error})")))
+    lines = [
+        f"rebuilt the library in {path}: {report.articles} articles",
+        f"read again from {where}: {len(imported.files)} file(s): {imported.summary(skip_zero=True)}",
+    ]
+    if report.carried:
+        lines.append(
+            f"kept from the old catalog: {report.carried} article(s) whose files are gone or unreadable"
+        )
+    for line in lines:
+        out.print(Text(printable(line)))
     return EXIT_OK
 
 

@@ -24,10 +24,12 @@ from pressreader._whoosh import query as wq
 from pressreader.config import MARKER
 from pressreader.ingest.normalise import text_fingerprint
 from pressreader.library import counting, loading, ranking
+from pressreader.library import rebuild as rebuilding
 from pressreader.library.catalog import Catalog, FileRecord
 from pressreader.library.phrase import Phrase
 from pressreader.library.query import QueryError, QueryParser, highlight_terms, prune
 from pressreader.library.ranking import SearchStopped
+from pressreader.library.rebuild import RebuildReport
 from pressreader.library.schema import SCHEMA_VERSION, build_schema, document
 from pressreader.library.snippets import snippet
 from pressreader.library.suggest import suggest
@@ -99,35 +101,111 @@ class Library:
             path.mkdir(parents=True, exist_ok=True)
             if not marker.exists():
                 marker.write_text(json.dumps({"schema": SCHEMA_VERSION}) + "\n", encoding="utf-8")
+            # A rebuild that died half-way: finished, or thrown away.
+            rebuilding.finish_pending(path)
+            if not (path / "catalog.sqlite3").exists() and (
+                rebuilding.recorded_roots(path) or whoosh_index.exists_in(str(path / "whoosh"), INDEX_NAME)
+            ):
+                # Opening would make an empty catalog, and then an empty index from it.
+                raise LibraryError(
+                    f"the catalog of the library in {path} is missing; "
+                    "`pressreader rebuild` imports the releases again from their source files"
+                )
             return cls(path, lexicon or load_lexicon())
         except OSError as error:
             raise LibraryError(f"cannot open the library in {path}: {error.strerror or error}") from None
+        except LibraryError:
+            raise
         except Exception as error:  # sqlite3.DatabaseError, Whoosh's errors on damaged files
             raise LibraryError(
-                f"the library in {path} is damaged and cannot be opened ({type(error).__name__}: {error})"
+                f"the library in {path} is damaged and cannot be opened ({type(error).__name__}: {error}); "
+                "`pressreader rebuild` imports the releases again from their source files"
             ) from None
 
     @classmethod
-    def rebuild(cls, path: Path, *, lexicon: Lexicon | None = None) -> Library:
-        """Throw the Whoosh index away and build it again from the catalog, which
-        holds every article whole (``pressreader rebuild``): the way out of a
-        damaged index.  Raises :class:`LibraryError` when there is no library."""
+    def rebuild(
+        cls, path: Path, *, lexicon: Lexicon | None = None, progress: Progress | None = None
+    ) -> RebuildReport:
+        """Make the library again from its source files (``pressreader rebuild``):
+        the way out of a damaged index or catalog.  See :mod:`.rebuild`: the new
+        library is built beside the old one and takes its place only when whole;
+        articles whose source file is gone are carried over from the old catalog.
+        Raises :class:`LibraryError` when there is no library or nothing to rebuild from."""
         path = Path(path).expanduser()
-        if not (path / MARKER).is_file() or not (path / "catalog.sqlite3").is_file():
+        if not (path / MARKER).is_file():
             raise LibraryError(f"there is no pressreader library in {path} to rebuild")
+        lexicon = lexicon or load_lexicon()
+        pending = path / rebuilding.PENDING
         try:
-            shutil.rmtree(path / "whoosh", ignore_errors=False)
-        except FileNotFoundError:
-            pass
+            with rebuilding.write_lock(path):
+                rebuilding.finish_pending(path, locked=True)
+                report = cls._rebuild_into(path, pending, lexicon, progress)
+                rebuilding.mark(pending, rebuilding.READY)
+                rebuilding.swap(path)
+        except rebuilding.Busy:
+            raise LibraryError(
+                f"another import is writing to the library in {path}; try again when it ends"
+            ) from None
         except OSError as error:
-            raise LibraryError(f"cannot remove the index of the library in {path}: {error}") from None
-        # Opened with no index, the library builds one from its catalog.
-        return cls.open(path, lexicon=lexicon, create=False)
+            if not (pending / rebuilding.READY).exists():
+                shutil.rmtree(pending, ignore_errors=True)
+            raise LibraryError(
+                f"cannot rebuild the library in {path}: {error.strerror or error}"
+                f"{f' ({error.filename})' if error.filename else ''}; the library is as it was"
+            ) from None
+        return report
+
+    @classmethod
+    def _rebuild_into(
+        cls, path: Path, pending: Path, lexicon: Lexicon, progress: Progress | None
+    ) -> RebuildReport:
+        old = rebuilding.read_old_catalog(path / "catalog.sqlite3")
+        from_roots = bool(old.error)
+        sources = rebuilding.recorded_roots(path) if from_roots else sorted(old.files)
+        if from_roots and not sources:
+            raise LibraryError(
+                f"the catalog of the library in {path} cannot be read ({old.error}) and no source "
+                "files are recorded: there is nothing to rebuild it from"
+            )
+        shutil.rmtree(pending, ignore_errors=True)
+        pending.mkdir()
+        library = cls(pending, lexicon)
+        try:
+            imported = library.import_paths([Path(source) for source in sources], progress, remember=False)
+            carried = 0
+            if not from_roots:
+                # Files that could not be read again: their articles stay as the old catalog had them.
+                read = {item.path for item in imported.files if item.status != "rejected"}
+                lost = [source for source in sources if source not in read]
+                articles = rebuilding.old_articles(path / "catalog.sqlite3", lost)
+                carried = library._carry(articles, [old.files[source] for source in lost])
+            count = library.count()
+        finally:
+            library.close()
+        return RebuildReport(imported, carried, old.error, from_roots, count)
+
+    def _carry(self, articles: Iterable[tuple[Article, int, str]], records: list[FileRecord]) -> int:
+        """Put articles of an old catalog in, as they were (classified again);
+        one the library already holds is skipped."""
+        carried = 0
+        with self._write_lock(), self._batch() as (writer, db):
+            for article, position, fingerprint in articles:
+                if self._catalog.owner(article.id, fingerprint, other_than=article.path):
+                    continue
+                article = self.lexicon.classify_article(article)
+                writer.put(document(article), new=True)
+                Catalog.put_article(db, article, position, fingerprint)
+                carried += 1
+            for record in records:
+                Catalog.put_file(db, record)
+        with self._lock:
+            self._refresh()
+        return carried
 
     def _damaged(self, error: Exception) -> LibraryError:
         return LibraryError(
             f"the index of the library in {self.path} is damaged ({type(error).__name__}: {error}); "
-            "`pressreader rebuild` builds it again from the catalog"
+            "`pressreader rebuild` makes it again from the source files"
         )
 
     def _rebuild_index(self) -> None:
@@ -328,7 +406,9 @@ class Library:
                     reader.close()
 
     # ---------------------------------------------------------------- writing
-    def import_paths(self, paths: Iterable[Path], progress: Progress | None = None) -> ImportReport:
+    def import_paths(
+        self, paths: Iterable[Path], progress: Progress | None = None, *, remember: bool = True
+    ) -> ImportReport:
         """Import files and folders; every file gets a :class:`FileReport`.
 
         Files are written in batches of :data:`BATCH_FILES`, each one commit of
@@ -339,6 +419,7 @@ class Library:
         is reported "rejected" with the reason.
         """
         report = ImportReport()
+        paths = list(paths)
         files, problems, folders, unreadable = self._expand(paths)
         report.files.extend(problems)
         # A first look at every file, against the catalog as it is now: the
@@ -371,6 +452,8 @@ class Library:
                     self._settle(report, writer, db)
                 with self._lock:
                     self._refresh()
+        if remember:
+            rebuilding.remember_roots(self.path, _roots(paths))
         if progress:
             progress(len(files), len(files), "")
         return report
@@ -422,17 +505,22 @@ class Library:
         """Whoosh's write lock, held for a whole import: between two batches
         another writer's commit would delete the segments this import's
         workers are writing (Whoosh deletes every file its index does not list)."""
-        lock = self._index.lock("WRITELOCK")
-        if not filelock.try_for(lock.acquire, timeout=5.0, delay=0.1):
-            raise LibraryError(
-                f"another import is writing to the library in {self.path}; try again when it ends"
-            )
-        self._locked = True
+        busy = LibraryError(
+            f"another import is writing to the library in {self.path}; try again when it ends"
+        )
         try:
-            yield
-        finally:
-            self._locked = False
-            lock.release()
+            with rebuilding.write_lock(self.path):
+                lock = self._index.lock("WRITELOCK")
+                if not filelock.try_for(lock.acquire, timeout=5.0, delay=0.1):
+                    raise busy
+                self._locked = True
+                try:
+                    yield
+                finally:
+                    self._locked = False
+                    lock.release()
+        except rebuilding.Busy:
+            raise busy from None
 
     @contextmanager
     def _batch(self) -> Iterator[tuple[Any, Any]]:
@@ -779,6 +867,19 @@ def _worth_reading(name: str) -> bool:
     content then decides the format."""
     suffix = Path(name.split("?", 1)[0]).suffix.lower()
     return not suffix or suffix in ingest.SUFFIXES or suffix in _WEB_SUFFIXES
+
+
+def _roots(paths: list[Path]) -> list[str]:
+    """The paths an import was given, as absolute paths, those that exist."""
+    roots = []
+    for path in paths:
+        try:
+            resolved = Path(path).expanduser().resolve()
+        except (OSError, RuntimeError):
+            continue
+        if resolved.exists():
+            roots.append(str(resolved))
+    return roots
 
 
 def _is_gone(path: str) -> bool:
