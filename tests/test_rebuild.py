@@ -160,7 +160,7 @@ elif step == "moving":
     replace = os.replace
     def one_then_die(src, dst):
         replace(src, dst)
-        if Path(src).parent.name == r.PENDING:
+        if Path(src).parent.name == r.PENDING and Path(dst).parent.name != r.PENDING:
             die()
     os.replace = one_then_die
 Library.rebuild(Path(sys.argv[1]))

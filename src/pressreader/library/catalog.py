@@ -97,14 +97,22 @@ class Catalog:
     WAL lets a reader see the last committed state while a writer works).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
         self._lock = threading.RLock()
+        self._read_lock = threading.Lock()
+        if read_only:
+            # A folder that may not be written (a read-only mount, a shared
+            # archive): SQLite cannot make its WAL index there, but a file no
+            # one can change may be read as immutable.
+            where = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+            self._db = sqlite3.connect(where, uri=True, check_same_thread=False, isolation_level=None)
+            self._read = sqlite3.connect(where, uri=True, check_same_thread=False, isolation_level=None)
+            return
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
-        self._read_lock = threading.Lock()
         self._read = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
 
     def close(self) -> None:

@@ -7,9 +7,11 @@ another one), under a lock, so any thread may call :meth:`Library.search`.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -59,19 +61,24 @@ class LibraryError(Exception):
 
 
 class Library:
-    def __init__(self, path: Path, lexicon: Lexicon) -> None:
+    def __init__(self, path: Path, lexicon: Lexicon, *, read_only: bool = False) -> None:
         self.path = path
         self.lexicon = lexicon
+        #: Opened from a folder that may not be written: searched and read, never changed.
+        self.read_only = read_only
         self._lock = threading.RLock()
-        self._catalog = Catalog(path / "catalog.sqlite3")
+        self._catalog = Catalog(path / "catalog.sqlite3", read_only=read_only)
         self._whoosh_dir = path / "whoosh"
         if whoosh_index.exists_in(str(self._whoosh_dir), INDEX_NAME):
-            self._index = whoosh_index.open_dir(str(self._whoosh_dir), indexname=INDEX_NAME)
+            self._index = whoosh_index.open_dir(
+                str(self._whoosh_dir), indexname=INDEX_NAME, readonly=read_only
+            )
         else:
             self._whoosh_dir.mkdir(exist_ok=True)
             self._index = whoosh_index.create_in(str(self._whoosh_dir), build_schema(), indexname=INDEX_NAME)
-        if self._catalog.get_meta("schema") != str(SCHEMA_VERSION) or (
-            self._index.doc_count() != self._catalog.count()
+        if not read_only and (
+            self._catalog.get_meta("schema") != str(SCHEMA_VERSION)
+            or self._index.doc_count() != self._catalog.count()
         ):
             # Another schema, or an import killed between the index's commit and
             # the catalog's: the catalog is the truth, the index is rebuilt from it.
@@ -97,6 +104,14 @@ class Library:
                 f"there is no pressreader library in {path} yet; import releases first "
                 "(pressreader import PATH), or name another one with --index"
             )
+        if marker.is_file() and (path / "catalog.sqlite3").is_file() and not _writable(path):
+            try:
+                return cls(path, lexicon or load_lexicon(), read_only=True)
+            except Exception as error:
+                raise LibraryError(
+                    f"the library in {path} may not be written, and cannot be read as it is "
+                    f"({type(error).__name__}: {error})"
+                ) from None
         try:
             path.mkdir(parents=True, exist_ok=True)
             if not marker.exists():
@@ -112,8 +127,15 @@ class Library:
                     "`pressreader rebuild` imports the releases again from their source files"
                 )
             return cls(path, lexicon or load_lexicon())
-        except OSError as error:
-            raise LibraryError(f"cannot open the library in {path}: {error.strerror or error}") from None
+        except (OSError, sqlite3.OperationalError) as error:
+            if (reason := cannot_write(error)) is not None:
+                raise LibraryError(f"cannot write to the library in {path}: {reason}") from None
+            if isinstance(error, OSError):
+                raise LibraryError(f"cannot open the library in {path}: {error.strerror or error}") from None
+            raise LibraryError(
+                f"the library in {path} is damaged and cannot be opened ({type(error).__name__}: {error}); "
+                "`pressreader rebuild` imports the releases again from their source files"
+            ) from None
         except LibraryError:
             raise
         except Exception as error:  # sqlite3.DatabaseError, Whoosh's errors on damaged files
@@ -134,6 +156,10 @@ class Library:
         path = Path(path).expanduser()
         if not (path / MARKER).is_file():
             raise LibraryError(f"there is no pressreader library in {path} to rebuild")
+        if not _writable(path):
+            raise LibraryError(
+                f"cannot rebuild the library in {path}: the folder may not be written (read-only)"
+            )
         lexicon = lexicon or load_lexicon()
         pending = path / rebuilding.PENDING
         try:
@@ -212,23 +238,43 @@ class Library:
         """Build the Whoosh index anew from the catalog, which holds every article whole.
 
         Runs when the index was made by another version of the schema or the
-        analyzer (``SCHEMA_VERSION``): no file is read again, and each article
-        is classified again by the current lexicon on the way.
+        analyzer (``SCHEMA_VERSION``), or disagrees with the catalog (a kill, or
+        a full disk, between the two commits): no file is read again, and each
+        article is classified again by the current lexicon on the way.  The
+        new index is built in ``whoosh.new/`` and replaces the old one only when
+        whole: if it cannot be written (a full disk), the old index stays and
+        the library opens as it is (a hit the catalog lacks is never shown whole).
         """
-        self._index = whoosh_index.create_in(str(self._whoosh_dir), build_schema(), indexname=INDEX_NAME)
-        writer = SegmentWriter(self._index)
+        fresh = self.path / "whoosh.new"
+        shutil.rmtree(fresh, ignore_errors=True)
         try:
-            with self._catalog.transaction() as db:
-                for article, position, fingerprint in self._catalog.all_articles():
-                    article = self.lexicon.classify_article(article)
-                    writer.add_document(**document(article))
-                    Catalog.put_article(db, article, position, fingerprint)
-                Catalog.set_meta(db, "schema", str(SCHEMA_VERSION))
-                Catalog.set_meta(db, "lexicon", self.lexicon.fingerprint)
-                writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+            fresh.mkdir()
+            index = whoosh_index.create_in(str(fresh), build_schema(), indexname=INDEX_NAME)
+            writer = SegmentWriter(index)
+            try:
+                with self._catalog.transaction() as db:
+                    for article, position, fingerprint in self._catalog.all_articles():
+                        article = self.lexicon.classify_article(article)
+                        writer.add_document(**document(article))
+                        Catalog.put_article(db, article, position, fingerprint)
+                    Catalog.set_meta(db, "schema", str(SCHEMA_VERSION))
+                    Catalog.set_meta(db, "lexicon", self.lexicon.fingerprint)
+                    writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+        except (OSError, sqlite3.OperationalError) as error:
+            shutil.rmtree(fresh, ignore_errors=True)
+            if cannot_write(error) is None or not whoosh_index.exists_in(str(self._whoosh_dir), INDEX_NAME):
+                raise
+            return
+        old = self.path / "whoosh.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if self._whoosh_dir.exists():
+            os.replace(self._whoosh_dir, old)
+        os.replace(fresh, self._whoosh_dir)
+        shutil.rmtree(old, ignore_errors=True)
+        self._index = whoosh_index.open_dir(str(self._whoosh_dir), indexname=INDEX_NAME)
 
     def close(self) -> None:
         with self._lock:
@@ -418,8 +464,25 @@ class Library:
         No input, however broken, aborts a batch: a file that cannot be used
         is reported "rejected" with the reason.
         """
+        try:
+            return self._import_paths(list(paths), progress, remember)
+        except (OSError, sqlite3.OperationalError) as error:
+            if (reason := cannot_write(error)) is None:
+                raise
+            # Each batch is one commit: the one being written was given up whole.
+            raise LibraryError(
+                f"cannot write to the library in {self.path}: {reason}. The import stopped; "
+                "what it had committed is kept and nothing half-written is; "
+                "import again when there is room"
+            ) from None
+
+    def _import_paths(self, paths: list[Path], progress: Progress | None, remember: bool) -> ImportReport:
+        if self.read_only:
+            raise LibraryError(
+                f"cannot write to the library in {self.path}: the folder may not be written "
+                "(read-only); it can be searched and read, not changed"
+            )
         report = ImportReport()
-        paths = list(paths)
         files, problems, folders, unreadable = self._expand(paths)
         report.files.extend(problems)
         # A first look at every file, against the catalog as it is now: the
@@ -867,6 +930,37 @@ def _worth_reading(name: str) -> bool:
     content then decides the format."""
     suffix = Path(name.split("?", 1)[0]).suffix.lower()
     return not suffix or suffix in ingest.SUFFIXES or suffix in _WEB_SUFFIXES
+
+
+#: What a full disk, a quota or a folder that may not be written gives.
+_CANNOT_WRITE = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "a file would grow past the size allowed",
+    errno.EROFS: "the folder is on a read-only file system",
+    errno.EACCES: "the folder may not be written (permission denied)",
+    errno.EPERM: "the folder may not be written (operation not permitted)",
+}
+
+
+def cannot_write(error: BaseException) -> str | None:
+    """Why ``error`` means the library's folder cannot take writes, else None."""
+    if isinstance(error, OSError):
+        return _CANNOT_WRITE.get(error.errno or 0)
+    if isinstance(error, sqlite3.OperationalError):
+        message = str(error).lower()
+        if "disk is full" in message:
+            return "the disk is full"
+        if "readonly" in message or "read-only" in message:
+            return "the folder is read-only"
+        if "disk i/o error" in message or "unable to open database file" in message:
+            return "the disk refused a write (full, read-only or failing)"
+    return None
+
+
+def _writable(folder: Path) -> bool:
+    """Whether files may be made in ``folder`` (False on a read-only mount, even for root)."""
+    return os.access(folder, os.W_OK | os.X_OK)
 
 
 def _roots(paths: list[Path]) -> list[str]:

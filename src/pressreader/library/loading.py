@@ -26,6 +26,7 @@ with threads can deadlock.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import multiprocessing
 import os
@@ -57,6 +58,10 @@ MIN_TASK = 250
 POOL_MB = 192
 #: Environment variable: how many worker processes (0: read everything in this process).
 WORKERS_ENV = "PRESSREADER_IMPORT_WORKERS"
+
+
+#: A write failed for want of room (a temporary file while reading, say): the disk's fault, not the file's.
+_NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 @dataclass(slots=True)
@@ -91,6 +96,10 @@ def prepare(path: Path, lexicon: Lexicon) -> Prepared:
         loaded = ingest.load_file(path)
     except ingest.RejectedInput as error:
         return Prepared(reason=error.reason)
+    except OSError as error:
+        if error.errno in _NO_SPACE:  # no room for a temporary file: not the file's fault
+            raise
+        return Prepared(reason=f"could not be read ({type(error).__name__}: {error})")
     except Exception as error:  # a parser's bug must not cost the rest of the import
         return Prepared(reason=f"could not be read ({type(error).__name__}: {error})")
     articles = [lexicon.classify_article(article) for article in loaded.articles]

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from pressreader._whoosh import writing
@@ -46,6 +47,23 @@ class SegmentWriter(writing.SegmentWriter):  # type: ignore[misc]
         kwargs.setdefault("compound", False)
         super().__init__(index, **kwargs)
         self.keep_files = keep_files
+
+    def cancel(self) -> None:
+        """Give up, and delete what was written of the new segment (a full disk
+        should not stay full of a segment the index will never list)."""
+        if self.is_closed:  # committed: the index lists the segment now
+            return
+        segment = getattr(self, "newsegment", None)
+        try:
+            super().cancel()
+        except Exception:  # the error that made us cancel is the one to report
+            self._finish()
+        if segment is not None:
+            prefix = f"{self.indexname}_{segment.segid}"
+            for name in list(self.storage.list()):
+                if name.startswith(prefix):
+                    with contextlib.suppress(OSError):
+                        self.storage.delete_file(name)
 
     def _commit_toc(self, segments: list[Any]) -> None:
         if not self.keep_files:
