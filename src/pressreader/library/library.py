@@ -85,6 +85,8 @@ class Library:
             self._rebuild_index()
         self._searcher = self._index.searcher()
         self._parser = QueryParser(self._index.schema, lexicon.themes)
+        #: Which catalog file this is: a rebuild in another process puts a new one in its place.
+        self._catalog_identity = _identity(self._catalog.path)
         #: During an import batch: files whose release a later file replaced, and why.
         self._demoted: dict[str, str] = {}
         #: Files marked duplicate during this import: no longer what its first look saw.
@@ -286,6 +288,36 @@ class Library:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    # ------------------------------------------------------ other processes
+    def outdated(self) -> bool:
+        """Whether another process changed the library since this one last looked
+        (an import committed, a rebuild replaced it): a stat and a listing, no more.
+        Searches catch up by themselves; :meth:`catch_up` does it at once."""
+        if _identity(self._catalog.path) != self._catalog_identity:
+            return True
+        with self._lock:
+            return not self._searcher.up_to_date()
+
+    def writing(self) -> bool:
+        """Whether an import or a rebuild (of any process) is writing now."""
+        return rebuilding.is_locked(self.path)
+
+    def catch_up(self) -> None:
+        """See what other processes wrote: the index's new segments, or after a
+        rebuild, the new catalog and index in place of the old ones."""
+        with self._lock:
+            if _identity(self._catalog.path) != self._catalog_identity and not self.read_only:
+                catalog = Catalog(self.path / "catalog.sqlite3")
+                index = whoosh_index.open_dir(str(self._whoosh_dir), indexname=INDEX_NAME)
+                old_catalog, old_searcher = self._catalog, self._searcher
+                self._catalog, self._index = catalog, index
+                self._searcher = index.searcher()
+                self._catalog_identity = _identity(catalog.path)
+                old_searcher.close()
+                old_catalog.close()
+            elif not self._searcher.up_to_date():
+                self._refresh()
 
     # ---------------------------------------------------------------- reading
     def count(self) -> int:
@@ -956,6 +988,14 @@ def cannot_write(error: BaseException) -> str | None:
         if "disk i/o error" in message or "unable to open database file" in message:
             return "the disk refused a write (full, read-only or failing)"
     return None
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0)
+    return (stat.st_dev, stat.st_ino)
 
 
 def _writable(folder: Path) -> bool:

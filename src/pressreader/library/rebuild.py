@@ -61,6 +61,19 @@ def write_lock(folder: Path, *, timeout: float | None = None) -> Iterator[None]:
         lock.release()
 
 
+def is_locked(folder: Path) -> bool:
+    """Whether a writer holds the library's write lock now (never waits)."""
+    if not (folder / LOCK).exists():
+        return False
+    try:
+        with write_lock(folder, timeout=0.0):
+            return False
+    except Busy:
+        return True
+    except OSError:  # a folder that may not be written: no writer either
+        return False
+
+
 @dataclass
 class OldCatalog:
     """What could be read from the old catalog."""

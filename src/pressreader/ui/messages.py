@@ -98,3 +98,11 @@ class ImportFinished(Message):
     """An import in the app has ended; ``report`` says what happened to each file."""
 
     report: ImportReport
+
+
+@dataclass
+class LibraryChanged(Message):
+    """Another process (an import, a rebuild in another terminal) changed the library,
+    and has finished writing; ``count`` is how many articles it holds now."""
+
+    count: int

@@ -43,6 +43,7 @@ from pressreader.ui.messages import (
     HitSelected,
     ImportFinished,
     ImportProgress,
+    LibraryChanged,
     PageLoaded,
     PagesWanted,
     SearchFinished,
@@ -72,6 +73,8 @@ SEARCH_DELAY = 0.025
 SUGGEST_DELAY = 0.4
 #: Seconds the list cursor must rest before the article under it is previewed.
 PREVIEW_DELAY = 0.08
+#: Seconds between looks at the library for what other processes wrote (a stat and a listing).
+WATCH_INTERVAL = 1.0
 
 
 class ReaderScreen(Screen[None]):
@@ -112,6 +115,8 @@ class ReaderScreen(Screen[None]):
         self._pages_wanted: tuple[int, ...] = ()
         self._page_loading = False
         self._wanted_article: str | None = None
+        #: Articles in the library when the list was last filled.
+        self._library_count: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -136,6 +141,7 @@ class ReaderScreen(Screen[None]):
         self._show_mode()
         self.query_one(ResultList).focus()
         self.start_search()
+        self._watch_timer = self.set_interval(WATCH_INTERVAL, self._watch_library)
 
     def on_unmount(self) -> None:
         heap.release()
@@ -259,6 +265,7 @@ class ReaderScreen(Screen[None]):
         if self.result is None:
             self.call_after_refresh(heap.settle)  # once, with the first list painted
         self.result = result
+        self._library_count = message.library_count
         self._shown_generation = message.generation
         self._pages_wanted = ()
         self._show_mode()
@@ -421,6 +428,32 @@ class ReaderScreen(Screen[None]):
             )
         self._search_now()  # the list shows what arrived
 
+    # -- other terminals ----------------------------------------------------
+
+    def _watch_library(self) -> None:
+        """Now and then: has an import or a rebuild in another terminal changed the library?
+        Not while this app's own import or a search runs (each brings the list up to date)."""
+        busy = any(w.group in ("import", "watch") and w.is_running for w in self.workers)
+        if not busy and not self._searching and self.result is not None:
+            self.check_library()
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def check_library(self) -> None:
+        # Only once the writer has finished: a long import commits many times.
+        if self.library.outdated() and not self.library.writing():
+            self.library.catch_up()
+            self.post_message(LibraryChanged(self.library.count()))
+
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        before = self._library_count
+        if before is not None and message.count != before:
+            change = message.count - before
+            what = f"{change} new article(s)" if change > 0 else f"{-change} article(s) fewer"
+            self.notify(f"The library changed in another terminal: {what}.", markup=False)
+        elif before is not None:
+            self.notify("The library changed in another terminal.", markup=False)
+        self._search_now()  # the list shows what arrived; the open article stays
+
     # -- failures -----------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -435,11 +468,16 @@ class ReaderScreen(Screen[None]):
                 self._next_page()
         if event.state != WorkerState.ERROR:
             return
-        what = {"search": "Search", "import": "The import", "page": "Loading more results"}.get(
-            worker.group, "Loading the article"
-        )
+        what = {
+            "search": "Search",
+            "import": "The import",
+            "page": "Loading more results",
+            "watch": "Looking for changes to the library",
+        }.get(worker.group, "Loading the article")
         if worker.group == "import":
             self.query_one("#import-progress", ProgressBar).display = False
+        elif worker.group == "watch":
+            self._watch_timer.stop()  # said once; searches still catch up by themselves
         # markup=False rather than escape(): escaping leaves a trailing "[/" that
         # Textual's markup parser rejects, and error texts may quote release text.
         self.notify(
