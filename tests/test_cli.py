@@ -323,7 +323,8 @@ def test_classify_rejected_input_exits_1(run: Run, tmp_path: Path) -> None:
     assert "empty" in result.err
     _no_traceback(result.err)
     missing = run("classify", tmp_path / "missing.txt")
-    assert missing.code == 1 and "missing.txt" in missing.err
+    assert missing.code == 2 and "missing.txt" in missing.err  # a bad path: a usage error
+    assert missing.err.startswith("usage: pressreader classify")
 
 
 # ------------------------------------------------------------- themes, stats
@@ -539,3 +540,16 @@ def test_the_summary_counts_removed_files(run: Run, tmp_path: Path, folder: Path
     (folder / SEED.name).unlink()
     result = run("import", folder, "--index", index)
     assert "1 removed" in result.out
+
+
+@pytest.mark.parametrize(
+    "command", [("import", "/no/such/folder"), ("classify", "/no/such/file.txt"), ("/no/such/folder",)]
+)
+def test_a_bad_path_gets_the_usage_line_and_exit_2(
+    run: Run, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    index = tmp_path / "lib"
+    result = run(*command, "--index", index)
+    assert result.code == 2
+    assert result.err.startswith("usage: pressreader") and "no such file" in result.err
+    assert not index.exists()  # found before anything was written

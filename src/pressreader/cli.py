@@ -162,13 +162,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     out = _Console(highlight=False, soft_wrap=True)
     err = _Console(stderr=True, highlight=False, soft_wrap=True)
+    parser: argparse.ArgumentParser | None = None
     try:
         command = _find_command(args_list)
         if command is None:
-            return _open(_open_parser().parse_args(args_list), err)
+            parser = _open_parser()
+            return _open(parser.parse_args(args_list), err)
         rest = list(args_list)
         rest.remove(command)
-        args = _command_parser(command).parse_args(rest)
+        parser = _command_parser(command)
+        args = parser.parse_args(rest)
         handler = {
             "import": _import,
             "search": _search,
@@ -185,6 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print(Text(printable(f"pressreader: {error}")))
         return EXIT_FAILED
     except UsageError as error:
+        if parser is not None:
+            for line in parser.format_usage().rstrip().splitlines():
+                err.print(Text(printable(line)))
         err.print(Text(printable(f"pressreader: {error}")))
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -327,6 +333,11 @@ def _report_line(item: FileReport) -> Text:
 
 
 def _import(args: argparse.Namespace, out: Console, err: Console) -> int:
+    # A path that is not there is a mistake in the command line (exit 2), found before
+    # anything is written; input that is there but cannot be used is rejected (exit 1).
+    missing = [p for p in args.paths if not os.path.lexists(Path(p).expanduser())]
+    if missing:
+        raise UsageError(f"no such file or folder: {missing[0]}")
     with _library(args, create=True) as library:
         paths = [Path(p) for p in args.paths]
         report = library.import_paths(paths) if args.json else _run_import(library, paths, err)
@@ -466,7 +477,7 @@ def _classify(args: argparse.Namespace, out: Console, err: Console) -> int:
             if path.is_dir():
                 raise CommandError(f"{args.path}: is a folder; classify reads one file (or - for stdin)")
             if not path.is_file():
-                raise CommandError(f"{args.path}: no such file")
+                raise UsageError(f"no such file: {args.path}")
             articles = read_file(path)
     except RejectedInput as error:
         raise CommandError(f"{args.path}: {error.reason}") from None
