@@ -61,7 +61,12 @@ def test_a_damaged_index_is_read_again_from_the_source_files(tmp_path: Path, cap
     with Library.open(index) as library:
         gone_ids = library._catalog.ids_for_path(str(gone.resolve()))
     gone.unlink()
-    (index / "state.sqlite3").write_bytes(b"the reader's own state")
+    with Library.open(index) as library:  # the reader's own marks, on the gone file's article too
+        starred = library.search("uranium", limit=3).hits
+        for hit in starred:
+            library.state.toggle_star(hit.id)
+        library.state.set_note(gone_ids[0], "Ask the Aktau desk about this one")
+        library.state.set_read(gone_ids)
     _truncate_postings(index)
 
     assert cli.main(["search", "uranium", "--index", str(index)]) == 1
@@ -81,8 +86,12 @@ def test_a_damaged_index_is_read_again_from_the_source_files(tmp_path: Path, cap
         kept = library.get(gone_ids[0])
         assert kept is not None and kept.paragraphs
         assert library.search("uranium", limit=None).total >= 8
-    # The user's own state is not the index's to touch; nothing half-built is left.
-    assert (index / "state.sqlite3").read_bytes() == b"the reader's own state"
+    # The user's own state is not the index's to touch: found by the same queries.
+    with Library.open(index) as library:
+        assert {hit.id for hit in library.search("is:starred", limit=None).hits} == {h.id for h in starred}
+        assert [hit.id for hit in library.search("note:aktau", limit=None).hits] == gone_ids[:1]
+        assert [hit.id for hit in library.search("has:note is:read", limit=None).hits] == gone_ids[:1]
+    # Nothing half-built is left.
     assert not (index / rebuilding.PENDING).exists() and not (index / rebuilding.ASIDE).exists()
 
 

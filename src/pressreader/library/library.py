@@ -34,6 +34,7 @@ from pressreader.library.ranking import SearchStopped
 from pressreader.library.rebuild import RebuildReport
 from pressreader.library.schema import SCHEMA_VERSION, build_schema, document
 from pressreader.library.snippets import snippet
+from pressreader.library.state import State
 from pressreader.library.suggest import suggest
 from pressreader.library.writer import SegmentWriter
 from pressreader.model import (
@@ -84,7 +85,13 @@ class Library:
             # the catalog's: the catalog is the truth, the index is rebuilt from it.
             self._rebuild_index()
         self._searcher = self._index.searcher()
-        self._parser = QueryParser(self._index.schema, lexicon.themes)
+        self._state: State | None = None
+        self._parser = QueryParser(
+            self._index.schema,
+            lexicon.themes,
+            marks=lambda kind: self.state.ids_with(kind),
+            notes=lambda words: self.state.note_ids_matching(words),
+        )
         #: Which catalog file this is: a rebuild in another process puts a new one in its place.
         self._catalog_identity = _identity(self._catalog.path)
         #: During an import batch: files whose release a later file replaced, and why.
@@ -278,10 +285,22 @@ class Library:
         shutil.rmtree(old, ignore_errors=True)
         self._index = whoosh_index.open_dir(str(self._whoosh_dir), indexname=INDEX_NAME)
 
+    @property
+    def state(self) -> State:
+        """What the reader did to articles (read, starred, notes, saved searches,
+        history), in ``state.sqlite3`` beside the index: a rebuild never touches it.
+        Opened on first use; raises :class:`StateError` when it cannot be."""
+        with self._lock:
+            if self._state is None:
+                self._state = State.for_library(self.path)
+            return self._state
+
     def close(self) -> None:
         with self._lock:
             self._searcher.close()
             self._catalog.close()
+            if self._state is not None:
+                self._state.close()
 
     def __enter__(self) -> Library:
         return self

@@ -3,7 +3,9 @@
 Whoosh's own language (AND, OR, NOT, "phrases", field:value, wildcards,
 ranges) plus the reader's fields: ``theme:energy``, ``source:"Kazakh MFA"`` or
 ``source:kazakh``, ``date:2024``, ``date:2024-06``,
-``date:[2024-01-01 to 2024-06-30]``, ``date:>2024-05``, ``lang:ru``, ``tag:x``.
+``date:[2024-01-01 to 2024-06-30]``, ``date:>2024-05``, ``lang:ru``, ``tag:x``,
+and what the reader did: ``is:read``, ``is:unread``, ``is:starred``,
+``has:note``, ``note:word`` (see :mod:`.marked`).
 Whoosh repairs broken syntax silently (an unclosed parenthesis drops words);
 this module refuses it instead, with a message the user can act on.
 """
@@ -11,13 +13,15 @@ this module refuses it instead, with a message the user can act on.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pressreader import analysis
+from pressreader._whoosh import fields as wfields
 from pressreader._whoosh import qparser
 from pressreader._whoosh import query as wq
 from pressreader.ingest.normalise import parse_date
+from pressreader.library.marked import Marked
 from pressreader.library.phrase import Phrase
 from pressreader.library.schema import ALIASES, QUERY_FIELDS
 
@@ -28,6 +32,16 @@ _HIGH = "\uffff"
 #: Where words are looked for: stemmed text (English, Russian) and word-for-word
 #: text (other languages); each holds its article's title as well as its text.
 SEARCH_FIELDS = ("body", "body_plain")
+#: Fields on what the reader did, and the values each takes.
+STATE_FIELDS = {"is": ("read", "unread", "starred", "unstarred"), "has": ("note",), "note": ()}
+#: (kind in the state store, negated) for each is:/has: value.
+_STATE_VALUES = {
+    ("is", "read"): ("read", False),
+    ("is", "unread"): ("read", True),
+    ("is", "starred"): ("starred", False),
+    ("is", "unstarred"): ("starred", True),
+    ("has", "note"): ("note", False),
+}
 #: Fields whose terms are marked in the text.
 TEXT_FIELDS = ("title", "body", "title_plain", "body_plain")
 
@@ -44,9 +58,25 @@ def _known_fields() -> dict[str, str]:
 
 
 class QueryParser:
-    def __init__(self, schema: object, theme_ids: Iterable[str]) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        theme_ids: Iterable[str],
+        *,
+        marks: Callable[[str], frozenset[str]] | None = None,
+        notes: Callable[[str], frozenset[str]] | None = None,
+    ) -> None:
+        """``marks(kind)``: the ids marked read, starred or with a note;
+        ``notes(words)``: the ids whose note holds the words (both from the state store)."""
         self.theme_ids = tuple(theme_ids)
+        self._marks = marks
+        self._notes = notes
         self._known = _known_fields()
+        self._known.update({name: name for name in STATE_FIELDS})
+        # The state's fields are the parser's only: the index does not hold them.
+        schema = schema.copy()
+        for name in STATE_FIELDS:
+            schema.add(name, wfields.KEYWORD(lowercase=True))
         parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema)
         parser.add_plugin(qparser.GtLtPlugin())
         parser.add_plugin(qparser.FieldAliasPlugin(ALIASES))
@@ -103,6 +133,8 @@ class QueryParser:
         if type(node) is wq.Phrase and node.slop == 1:
             return Phrase(node.fieldname, node.words, slop=1, boost=node.boost, char_ranges=node.char_ranges)
         field = getattr(node, "fieldname", None)
+        if field in STATE_FIELDS:
+            return self._marked(node, field)
         if field == "date":
             return self._date(node)
         if field == "theme":
@@ -117,6 +149,20 @@ class QueryParser:
             words_query = wq.And([wq.Term("source_words", w) for w in words])
             return wq.Or([node, words_query])
         return node
+
+    def _marked(self, node: wq.Query, field: str) -> wq.Query:
+        values = [str(value).lower() for value in _values(node)]
+        if field == "note":
+            if self._notes is None:
+                raise QueryError("note: needs the library's state (read, starred, notes)")
+            return Marked(f"note:{' '.join(values)}", self._notes(" ".join(values)))
+        if len(values) != 1 or (field, values[0]) not in _STATE_VALUES:
+            choices = ", ".join(f"{field}:{value}" for value in STATE_FIELDS[field])
+            raise QueryError(f"{field}: takes {choices}")
+        if self._marks is None:
+            raise QueryError(f"{field}: needs the library's state (read, starred, notes)")
+        kind, negate = _STATE_VALUES[(field, values[0])]
+        return Marked(f"{field}:{values[0]}", self._marks(kind), negate=negate)
 
     def _date(self, node: wq.Query) -> wq.Query:
         if isinstance(node, wq.Term):

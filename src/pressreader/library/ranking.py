@@ -30,6 +30,7 @@ import numpy as np
 
 from pressreader._whoosh import query as wq
 from pressreader._whoosh import scoring
+from pressreader.library.marked import Marked
 from pressreader.library.phrase import positions as _positions
 
 Arrays = tuple[Any, Any]  # (sorted document numbers, scores)
@@ -43,7 +44,7 @@ def is_plain(query: Any, *, patterns: bool = False) -> bool:
     ``patterns``: wildcards on any field too (for lists by date, where only
     which documents match counts, not how Whoosh would score them)."""
     kind = type(query)
-    if kind in (wq.Term, wq.Every):
+    if kind in (wq.Term, wq.Every, Marked):
         return bool(query.boost == 1.0)
     if isinstance(query, wq.Phrase):
         return bool(query.boost == 1.0 and query.slop == 1 and len(query.words) > 1)
@@ -140,6 +141,9 @@ def _evaluate(query: Any, searcher: Any, reader: Any, weighting: Any) -> Arrays:
         return _phrase(query, searcher, reader, weighting)
     if kind is wq.Every:
         return np.arange(reader.doc_count_all(), dtype=np.int64), np.zeros(reader.doc_count_all())
+    if kind is Marked:
+        docnums = query.segment_docnums(reader)
+        return docnums, np.zeros(len(docnums))
     if kind in (wq.Prefix, wq.TermRange) and query.fieldname == "date":
         return _date_span(query, reader)
     if kind in (wq.Prefix, wq.Wildcard, wq.TermRange):
