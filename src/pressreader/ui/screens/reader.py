@@ -97,8 +97,9 @@ class ReaderScreen(Screen[None]):
     """True while the article has the focus: on a narrow screen it then hides the list.
     (No repaint of its own: the class it sets does what is needed.)"""
 
-    def __init__(self, library: Library, *, query: str = "") -> None:
+    def __init__(self, library: Library, *, query: str = "", sort: SortOrder = "relevance") -> None:
         super().__init__()
+        self.set_reactive(ReaderScreen.sort, sort)
         self.library = library
         self.themes = dict(library.lexicon.themes)
         self.initial_query = query
