@@ -17,21 +17,25 @@ from pressreader.ingest.errors import RejectedInput
 from pressreader.model import Article, Paragraph
 
 #: C0 and C1 control characters except tab and newline, DEL, the Unicode
-#: bidirectional marks, overrides and isolates that can disguise text, and the
-#: invisible characters that split words (zero-width space, word joiner, soft
-#: hyphen, BOM).  Zero-width (non-)joiners stay: Persian and emoji need them.
+#: bidirectional marks (LRM, RLM, ALM), embeddings, overrides and isolates that
+#: can disguise text, and the invisible characters that split words (zero-width
+#: space, word joiner, soft hyphen, BOM).  Zero-width (non-)joiners stay:
+#: Persian and emoji need them.
 _CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069"
+    r"\ufeff\ud800-\udfff]"
 )
 #: Whole escape sequences (CSI, and OSC/DCS/SOS/PM/APC strings with their
-#: terminator): their payload goes with the ESC.  A stray ESC without a
-#: complete sequence is just removed by ``_CONTROL``; what follows it is text,
-#: and must never be swallowed to the end of the document.
+#: terminator): their payload goes with the ESC.  A string's payload holds no
+#: control character (a terminal abandons the string at ESC or a C1 control):
+#: a stray introducer without a terminator is just removed by ``_CONTROL``, and
+#: what follows it is text, never swallowed up to the next BEL or ST, which may
+#: be another field of a JSON Lines record.
 _ESCAPE_SEQUENCE = re.compile(
     r"\x1b\[[0-?]{0,64}[ -/]{0,8}[@-~]"  # CSI ... final byte
-    r"|\x1b[\]PX^_][^\x07\x1b\n]{0,4096}(?:\x07|\x1b\\)"  # OSC, DCS, ... BEL or ST
     r"|\x9b[0-?]{0,64}[ -/]{0,8}[@-~]"  # 8-bit CSI
-    r"|[\x9d\x90\x98\x9e\x9f][^\x07\x9c\n]{0,4096}(?:\x07|\x9c)"  # 8-bit OSC, DCS, ... ST
+    # OSC, DCS, SOS, PM, APC (7- or 8-bit), then BEL or ST
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x00-\x1f\x7f-\x9f]{0,4096}(?:\x07|\x1b\\|\x9c)"
 )
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")

@@ -200,7 +200,10 @@ class ResultList(ScrollView, can_focus=True):
         return max(self.scrollable_content_region.width, 1)
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self._content_width(), len(self._hits) * self.row_height)
+        # No width: rows are drawn to whatever width the list has, and it never scrolls
+        # sideways.  (The content width, taken before the vertical scroll bar appeared,
+        # was a column too wide once it had, and brought a horizontal bar that cost a line.)
+        self.virtual_size = Size(0, len(self._hits) * self.row_height)
 
     def on_resize(self, event: events.Resize) -> None:
         self._rows.clear()
