@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import io
 import json
 import os
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from rich.console import Console
 from rich.text import Text
@@ -25,11 +26,22 @@ from rich.text import Text
 from pressreader import __version__, cli_feeds, config
 from pressreader.ingest import RejectedInput, read_file, read_text
 from pressreader.library import Library, LibraryError, Progress
+from pressreader.library.export import (
+    FORMATS,
+    BadQuery,
+    ExportError,
+    article_json,
+    export_search,
+    format_for,
+    resolve_theme,
+)
 from pressreader.model import Article, FileReport, ImportReport
 from pressreader.printable import printable
 from pressreader.themes import Lexicon, LexiconError, load_lexicon
 
-COMMANDS = ("import", "search", "show", "classify", "themes", "stats", "rebuild", "feeds", "fetch")
+COMMANDS = (
+    "import", "search", "show", "export", "classify", "themes", "stats", "rebuild", "feeds", "fetch"
+)  # fmt: skip
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -92,7 +104,8 @@ def _open_parser() -> argparse.ArgumentParser:
 
 
 def _command_parser(command: str) -> argparse.ArgumentParser:
-    parser = _Parser(prog=f"pressreader {command}")
+    # A command that writes files takes its options as spelt, never a guess from a prefix.
+    parser = _Parser(prog=f"pressreader {command}", allow_abbrev=command != "export")
     _common(parser)
     if command == "import":
         parser.description = "Import files and folders into the library and report each file's outcome."
@@ -107,6 +120,9 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     elif command == "show":
         parser.description = "Show one article with the themes of each paragraph."
         parser.add_argument("id", metavar="ID", help="an article id (a unique prefix will do)")
+    elif command == "export":
+        _export_arguments(parser)
+        return parser
     elif command == "classify":
         parser.description = "Classify the paragraphs of a document without touching the library."
         parser.add_argument("path", metavar="PATH|-", help="a file, or - to read standard input")
@@ -126,6 +142,38 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     return parser
 
 
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Export the articles a query finds (all of them unless --limit) as Markdown (theme labels "
+        "on each paragraph), JSON (an array of what show --json prints) or CSV (one row a paragraph)."
+    )
+    parser.epilog = (
+        "Example: pressreader export --paragraphs-with energy -o energy.csv  "
+        "(the energy paragraphs of the whole library)"
+    )
+    parser.add_argument(
+        "query",
+        nargs="?",
+        default="",
+        metavar="QUERY",
+        help="what to export, as in search (none: everything)",
+    )
+    parser.add_argument(
+        "--format", "-f", choices=FORMATS, help="md, json or csv (default: from the suffix of FILE, else md)"
+    )
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="the file to write (default, or -: standard output)"
+    )
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    parser.add_argument("--limit", type=_positive, default=None, metavar="N", help="at most N articles (all)")
+    parser.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    parser.add_argument(
+        "--paragraphs-with",
+        metavar="THEME",
+        help="keep only the paragraphs with this theme (an id or label), and the articles that have one",
+    )
+
+
 def _positive(value: str) -> int:
     try:
         number = int(value)
@@ -137,7 +185,9 @@ def _positive(value: str) -> int:
 
 
 #: Options of the reader and of the commands that take a value as the next argument.
-_VALUED_OPTIONS = frozenset({"--index", "--query", "-q", "--limit", "--sort"})
+_VALUED_OPTIONS = frozenset(
+    {"--index", "--query", "-q", "--limit", "--sort", "--format", "-f", "--output", "-o", "--paragraphs-with"}
+)
 
 
 def _find_command(argv: Sequence[str]) -> str | None:
@@ -176,6 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "import": _import,
             "search": _search,
             "show": _show,
+            "export": _export,
             "classify": _classify,
             "themes": _themes,
             "stats": _stats,
@@ -404,25 +455,6 @@ def _search(args: argparse.Namespace, out: Console, err: Console) -> int:
     return EXIT_OK
 
 
-def _article_json(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "title": article.title,
-        "date": article.date,
-        "source": article.source,
-        "url": article.url,
-        "lang": article.lang,
-        "tags": list(article.tags),
-        "paragraphs": [
-            {
-                "text": p.text,
-                "themes": [{"id": h.theme, "score": h.score, "terms": list(h.terms)} for h in p.themes],
-            }
-            for p in article.paragraphs
-        ],
-    }
-
-
 def _print_article(article: Article, lexicon: Lexicon, out: Console) -> None:
     out.print(Text(article.title or "(untitled)", style="bold"))
     meta = " · ".join(part for part in (article.date, article.source, article.lang) if part)
@@ -455,10 +487,67 @@ def _show(args: argparse.Namespace, out: Console, err: Console) -> int:
         lexicon = library.lexicon
     assert article is not None
     if args.json:
-        _print_json(_article_json(article))
+        _print_json(article_json(article))
     else:
         _print_article(article, lexicon, out)
     return EXIT_OK
+
+
+def _export(args: argparse.Namespace, out: Console, err: Console) -> int:
+    # The name as given (a str, not a Path): "new/" names a folder, and must not become a file "new".
+    path = None if args.output in (None, "-") else args.output
+    fmt = args.format or format_for(path)
+    with _library(args) as library:
+        theme = None
+        if args.paragraphs_with is not None:
+            theme = resolve_theme(args.paragraphs_with, library.lexicon.themes)
+            if theme is None:
+                known = ", ".join(library.lexicon.themes)
+                raise UsageError(f"no theme {args.paragraphs_with!r} (themes: {known})")
+        try:
+            with nullcontext(None) if path is not None else _utf8_stdout(fmt) as stream:
+                report = export_search(
+                    library,
+                    args.query,
+                    fmt,
+                    path,
+                    sort=args.sort,
+                    limit=args.limit,
+                    force=args.force,
+                    paragraphs_with=theme,
+                    stream=stream,
+                )
+        except BadQuery as error:
+            err.print(Text(printable(f"pressreader: bad query: {error}")))
+            return EXIT_USAGE
+        except ExportError as error:
+            raise CommandError(str(error)) from None
+    if report.path is not None:
+        noun = "article" if report.count == 1 else "articles"
+        err.print(Text(printable(f"exported {report.count} {noun} to {report.path}")))
+    if not report.matches:
+        if report.suggestions:
+            err.print(Text(f"No matches. Did you mean: {' · '.join(report.suggestions)}"))
+        else:
+            err.print(Text("No matches. Try fewer words, other spellings, or drop filters."))
+    return EXIT_OK
+
+
+@contextmanager
+def _utf8_stdout(fmt: str) -> Iterator[TextIO]:
+    """Standard output as UTF-8 whatever the terminal's encoding (an export is read by programs);
+    CSV's line ends untranslated, as the csv module wants."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a StringIO standing in for stdout
+        yield sys.stdout
+        return
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="" if fmt == "csv" else None)
+    try:
+        yield stream
+        stream.flush()
+    finally:
+        stream.detach()
 
 
 def _classify(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -484,7 +573,7 @@ def _classify(args: argparse.Namespace, out: Console, err: Console) -> int:
     for article in articles:
         classified = lexicon.classify_article(article)
         if args.json:
-            _print_json(_article_json(classified))
+            _print_json(article_json(classified))
         else:
             _print_article(classified, lexicon, out)
     return EXIT_OK
