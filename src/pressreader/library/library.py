@@ -26,8 +26,10 @@ from pressreader._whoosh import query as wq
 from pressreader.config import MARKER
 from pressreader.ingest.normalise import text_fingerprint
 from pressreader.library import counting, loading, ranking
+from pressreader.library import facets as faceting
 from pressreader.library import rebuild as rebuilding
 from pressreader.library.catalog import Catalog, FileRecord
+from pressreader.library.facets import Facets
 from pressreader.library.phrase import Phrase
 from pressreader.library.query import QueryError, QueryParser, highlight_terms, prune
 from pressreader.library.ranking import SearchStopped
@@ -464,6 +466,26 @@ class Library:
         # Otherwise Whoosh skipped what could not reach the top and knows no total.
         total = len(results) if one_pass else counting.count(searcher, query)
         return stored, total
+
+    def facets(self, text: str, *, should_stop: Callable[[], bool] | None = None) -> Facets:
+        """The articles ``text`` matches counted by theme, source, year and month (see
+        :mod:`.facets`); never raises for a bad query (``error`` says what is wrong).
+        ``should_stop`` as for :meth:`search`."""
+        try:
+            query = self._parser.parse(text)
+        except QueryError as error:
+            return Facets(query=text, error=printable(str(error)))
+        try:
+            with self._lock:
+                searcher = self._fresh_searcher()
+                if query is not None:
+                    query = prune(query, searcher.reader())
+                found = faceting.facets(searcher, query, should_stop=should_stop)
+        except (SearchStopped, LibraryError):
+            raise
+        except Exception as error:  # a truncated or missing index file
+            raise self._damaged(error) from None
+        return replace(found, query=text)
 
     def suggestions(self, text: str) -> tuple[str, ...]:
         """Words of the library near those of ``text`` that would find something
