@@ -265,6 +265,18 @@ class Catalog:
         for article_id, data, position, fingerprint in rows:
             yield article_from_json(article_id, data), position, fingerprint
 
+    def marker(self) -> int:
+        """Where the catalog's additions have got to: articles added (or changed)
+        later have a higher row number (what "new since" a saved search is measured by)."""
+        with self._read_lock:
+            return int(self._read.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0])
+
+    def ids_after(self, marker: int) -> frozenset[str]:
+        """The articles added or changed since ``marker``."""
+        with self._read_lock:
+            rows = self._read.execute("SELECT id FROM articles WHERE rowid > ?", (marker,)).fetchall()
+        return frozenset(row[0] for row in rows)
+
     def count(self) -> int:
         with self._read_lock:
             return int(self._read.execute("SELECT count(*) FROM articles").fetchone()[0])

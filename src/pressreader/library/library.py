@@ -30,6 +30,7 @@ from pressreader.library import facets as faceting
 from pressreader.library import rebuild as rebuilding
 from pressreader.library.catalog import Catalog, FileRecord
 from pressreader.library.facets import Facets
+from pressreader.library.marked import Marked
 from pressreader.library.phrase import Phrase
 from pressreader.library.query import QueryError, QueryParser, highlight_terms, prune
 from pressreader.library.ranking import SearchStopped
@@ -486,6 +487,29 @@ class Library:
         except Exception as error:  # a truncated or missing index file
             raise self._damaged(error) from None
         return replace(found, query=text)
+
+    def marker(self) -> int:
+        """Where the library's additions have got to now (for "new since" counts):
+        articles added or changed later are "new" to :meth:`new_matches`."""
+        return self._catalog.marker()
+
+    def new_matches(self, text: str, marker: int | str | None) -> int:
+        """How many articles ``text`` finds that were added or changed since
+        ``marker`` (from :meth:`marker`); 0 for a bad query or no marker."""
+        if not isinstance(marker, int):
+            return 0
+        fresh = self._catalog.ids_after(marker)
+        if not fresh:
+            return 0
+        try:
+            query = self._parser.parse(text)
+        except QueryError:
+            return 0
+        only = Marked("new", fresh)
+        query = only if query is None else wq.And([query, only])
+        with self._lock:
+            searcher = self._fresh_searcher()
+            return int(counting.count(searcher, prune(query, searcher.reader())))
 
     def suggestions(self, text: str) -> tuple[str, ...]:
         """Words of the library near those of ``text`` that would find something

@@ -6,10 +6,12 @@ carry only the core's dataclasses, never widgets or Whoosh objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from pressreader.library.state import Flags
 from pressreader.model import Article, Hit, ImportReport, SearchResult
 
 
@@ -25,6 +27,8 @@ class SearchFinished(Message):
     library_count: int
     seconds: float
     generation: int
+    marks: Mapping[str, Flags] = field(default_factory=dict)
+    """Read, starred, noted: for the hits of the answer (from the state store)."""
 
 
 @dataclass
@@ -46,6 +50,7 @@ class PageLoaded(Message):
 
     result: SearchResult
     generation: int
+    marks: Mapping[str, Flags] = field(default_factory=dict)
 
 
 @dataclass
@@ -60,6 +65,9 @@ class ArticleLoaded(Message):
     wrapped: tuple[int, tuple[tuple[tuple[int, int], ...], ...]] | None = None
     """``(width, lines)``: where each paragraph breaks into lines of ``width`` cells,
     also worked out in the worker (see :func:`pressreader.ui.widgets.article_view.wrap_paragraphs`)."""
+    flags: Flags | None = None
+    note: str = ""
+    """What the reader did to it, and its note (from the state store)."""
 
 
 @dataclass
@@ -106,3 +114,13 @@ class LibraryChanged(Message):
     and has finished writing; ``count`` is how many articles it holds now."""
 
     count: int
+
+
+@dataclass
+class MarksChanged(Message):
+    """What the reader did to articles (read, starred, a note) was written to the
+    state store; ``marks`` are the articles' flags now, ``said`` a word for the user."""
+
+    marks: Mapping[str, Flags]
+    said: str = ""
+    notes: Mapping[str, str] = field(default_factory=dict)

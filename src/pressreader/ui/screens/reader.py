@@ -27,7 +27,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -49,10 +48,12 @@ from pressreader.ui.messages import (
     SearchFinished,
 )
 from pressreader.ui.screens.import_prompt import ImportPrompt
+from pressreader.ui.screens.marking import MarkingScreen
 from pressreader.ui.widgets import notice, result_list
 from pressreader.ui.widgets.article_view import ArticleView, wrap_paragraphs
 from pressreader.ui.widgets.footer import SteadyFooter
 from pressreader.ui.widgets.result_list import ResultList
+from pressreader.ui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
     from textual import events
@@ -77,7 +78,7 @@ PREVIEW_DELAY = 0.08
 WATCH_INTERVAL = 1.0
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(MarkingScreen):
     """The main screen; owns the search and load workers."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -86,6 +87,13 @@ class ReaderScreen(Screen[None]):
         Binding("s", "toggle_sort", "Sort"),
         Binding("t", "toggle_themes", "Themes"),
         Binding("i", "import", "Import"),
+        Binding("u", "toggle_read", "Read/unread", show=False),
+        Binding("asterisk", "toggle_star", "Star", key_display="*"),
+        Binding("e", "edit_note", "Note", show=False),
+        Binding("b", "save_search", "Save search", show=False),
+        Binding("B", "saved_searches", "Saved searches", key_display="B"),
+        Binding("o", "open_url", "Open in browser", show=False),
+        Binding("y", "copy", "Copy title and URL", show=False),
         # On the screen, not the list: the footer then shows the same keys whether the list
         # or the article has the focus, and need not be rebuilt each time an article opens.
         Binding("enter", "open", "Open"),
@@ -120,7 +128,7 @@ class ReaderScreen(Screen[None]):
         self._library_count: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield SearchBox(
             self.initial_query,
             placeholder='Search press releases: words, "a phrase", theme:energy, date:2024',
             id="search",
@@ -177,6 +185,7 @@ class ReaderScreen(Screen[None]):
     @on(Input.Submitted, "#search")
     def _query_submitted(self) -> None:
         self._search_now()
+        self.remember_query(self.query_text)
         self.query_one(ResultList).focus()
 
     def _search_now(self) -> None:
@@ -255,9 +264,10 @@ class ReaderScreen(Screen[None]):
         except SearchStopped:
             return  # newer text is waiting; _search_ended starts its search
         count = self.library.count()
+        marks = self.marks_for(hit.id for hit in result.hits)
         if not get_current_worker().is_cancelled:
             elapsed = time.perf_counter() - started
-            self.post_message(SearchFinished(result, count, elapsed, generation))
+            self.post_message(SearchFinished(result, count, elapsed, generation, marks))
 
     def on_search_finished(self, message: SearchFinished) -> None:
         if message.generation != self._generation:
@@ -265,6 +275,7 @@ class ReaderScreen(Screen[None]):
         result = message.result
         if self.result is None:
             self.call_after_refresh(heap.settle)  # once, with the first list painted
+            self.load_history()  # after the first list: nothing before it
         self.result = result
         self._library_count = message.library_count
         self._shown_generation = message.generation
@@ -290,6 +301,7 @@ class ReaderScreen(Screen[None]):
                 results.focus()
         view = self.query_one(ArticleView)
         keep = view.article.id if view.article else None
+        results.set_marks(message.marks)
         results.set_result(result.hits, result.total, self.themes, keep=keep)
         view.set_terms(result.terms)
 
@@ -316,7 +328,7 @@ class ReaderScreen(Screen[None]):
     def load_page(self, query: str, sort: SortOrder, generation: int, page: int) -> None:
         size = result_list.PAGE_SIZE
         result = self.library.search(query, sort=sort, limit=size, offset=page * size, snippets=False)
-        self.post_message(PageLoaded(result, generation))
+        self.post_message(PageLoaded(result, generation, self.marks_for(hit.id for hit in result.hits)))
 
     def on_page_loaded(self, message: PageLoaded) -> None:
         result = message.result
@@ -326,6 +338,7 @@ class ReaderScreen(Screen[None]):
         if result.total != results.row_count:
             self._search_now()  # the library has changed under the list: list it afresh
             return
+        results.set_marks(message.marks)
         results.add_page(result.offset, result.hits)
 
     def _notice(self, text: Text) -> None:
@@ -350,6 +363,8 @@ class ReaderScreen(Screen[None]):
     @on(HitSelected)
     def _hit_selected(self, message: HitSelected) -> None:
         self._load(message.hit.id)
+        self.marked_open(message.hit.id)
+        self.remember_query(self.query_text)
         self.query_one(ArticleView).focus()
 
     def _load(self, article_id: str) -> None:
@@ -365,14 +380,18 @@ class ReaderScreen(Screen[None]):
         article = self.library.get(article_id)
         spans = tuple(tuple(term_spans(p.text)) for p in article.paragraphs) if article else ()
         wrapped = (width, wrap_paragraphs(article, width)) if article else None
+        flags = self.marks_for([article_id]).get(article_id) if article else None
+        note = self.note_of(article_id) if flags is not None and flags.has_note else ""
         if not get_current_worker().is_cancelled:
-            self.post_message(ArticleLoaded(article_id, article, spans, wrapped))
+            self.post_message(ArticleLoaded(article_id, article, spans, wrapped, flags, note))
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         if message.article_id != self._wanted_article:
             return  # a slower load for an article the cursor has already left
         terms = self.result.terms if self.result else frozenset()
-        self.query_one(ArticleView).show_article(message.article, terms, message.spans, message.wrapped)
+        view = self.query_one(ArticleView)
+        view.set_marks(message.flags, message.note)
+        view.show_article(message.article, terms, message.spans, message.wrapped)
 
     def watch_reading(self) -> None:
         self._show_reading()
@@ -474,6 +493,7 @@ class ReaderScreen(Screen[None]):
             "import": "The import",
             "page": "Loading more results",
             "watch": "Looking for changes to the library",
+            "marks": "Saving read, starred or a note",
         }.get(worker.group, "Loading the article")
         if worker.group == "import":
             self.query_one("#import-progress", ProgressBar).display = False

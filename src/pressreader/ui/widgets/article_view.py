@@ -32,7 +32,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from pressreader.library.state import Flags
 from pressreader.model import Article, Paragraph, Theme
+from pressreader.printable import printable
 from pressreader.ui.widgets import rendering
 
 PLACEHOLDER = "No article open.\n\nMove through the list with ↑/↓ or j/k and press Enter to read one."
@@ -78,6 +80,8 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--title",
         "article-view--meta",
         "article-view--legend",
+        "article-view--marks",
+        "article-view--note",
         "article-view--match",
     }
 
@@ -100,6 +104,9 @@ class ArticleView(ScrollView, can_focus=True):
         self._bodies: LRUCache[int, list[Text]] = LRUCache(32)
         self._strips: LRUCache[int, Strip] = LRUCache(256)
         self._base_style: Style | None = None
+        #: What the reader did to the article (starred, read) and its note.
+        self._flags: Flags | None = None
+        self._note = ""
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
@@ -133,6 +140,13 @@ class ArticleView(ScrollView, can_focus=True):
         self._wrapped = {wrapped[0]: wrapped[1]} if wrapped and article else {}
         self._layout()
         self.scroll_home(animate=False, immediate=True)
+
+    def set_marks(self, flags: Flags | None, note: str | None = None) -> None:
+        """Show the article's marks (★ starred, read) and, if given, its note."""
+        self._flags = flags
+        if note is not None:
+            self._note = note
+        self._layout()
 
     def set_terms(self, terms: frozenset[str]) -> None:
         """Mark another query's terms in the article already shown."""
@@ -202,6 +216,9 @@ class ArticleView(ScrollView, can_focus=True):
             # resolves against a background.
             meta.style = self.get_component_rich_style("article-view--meta")
             rows.extend(("text", -1, line) for line in wrapped(meta, width))
+            marks = self._marks_text()
+            if marks is not None:
+                rows.extend(("text", -1, line) for line in wrapped(marks, width))
             rows.append(("blank", -1, None))
             legend_style = self.get_component_rich_style("article-view--legend")
             for line in wrapped(self._legend(article), width - 2):
@@ -236,6 +253,25 @@ class ArticleView(ScrollView, can_focus=True):
         ordered = [theme_id for theme_id in self._themes if theme_id in present]
         text = rendering.legend(ordered, self._themes)
         return text if text else Text("No themes found in this article.", Style(dim=True))
+
+    def _marks_text(self) -> Text | None:
+        """ "★ starred · read" and the note (typed by the user: shown, never read as markup)."""
+        flags, note = self._flags, self._note.strip()
+        parts = []
+        if flags is not None and flags.starred:
+            parts.append("★ starred")
+        if flags is not None and flags.read:
+            parts.append("read")
+        if not parts and not note:
+            return None
+        text = Text(" · ".join(parts), self.get_component_rich_style("article-view--marks"))
+        if note:
+            if parts:
+                text.append("\n")
+            text.append("✎ ", self.get_component_rich_style("article-view--marks"))
+            lines = "\n".join(printable(line) for line in note.splitlines())
+            text.append(lines, self.get_component_rich_style("article-view--note"))
+        return text
 
     @staticmethod
     def _meta(article: Article) -> Text:

@@ -13,6 +13,8 @@ screen fetches those pages in a worker and hands them over with
 
 A row is one line when the list is wide (``date  source  title  chips``) and
 two lines when it is narrow (title, then ``date · source`` and the chips).
+Its first column shows what the reader did: ★ starred, ✎ a note; the title of
+an article already read is dimmed.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from pressreader.library.state import Flags
 from pressreader.model import Hit, Theme
 from pressreader.ui.messages import HitHighlighted, HitSelected, PagesWanted
 from pressreader.ui.widgets import rendering
@@ -85,6 +88,8 @@ class ResultList(ScrollView, can_focus=True):
         "result-list--date",
         "result-list--source",
         "result-list--title",
+        "result-list--read",
+        "result-list--mark",
     }
 
     cursor: reactive[int] = reactive(-1, always_update=True, init=False)
@@ -99,6 +104,8 @@ class ResultList(ScrollView, can_focus=True):
         self._wished: tuple[int, ...] = ()
         self._select_when_loaded: int | None = None
         self._base_style: Style | None = None
+        #: Read, starred, noted, by article id: as much as the screen has been told.
+        self._marks: dict[str, Flags] = {}
 
     # -- data ---------------------------------------------------------------
 
@@ -148,6 +155,17 @@ class ResultList(ScrollView, can_focus=True):
         self.cursor = start if rows else -1
         self.refresh()
         self._want_pages()
+
+    def set_marks(self, marks: Mapping[str, Flags]) -> None:
+        """What the reader did to these articles (from the state store)."""
+        changed = any(self._marks.get(key) != flags for key, flags in marks.items())
+        self._marks.update(marks)
+        if changed:
+            self._rows.clear()
+            self.refresh()
+
+    def marks_of(self, article_id: str) -> Flags | None:
+        return self._marks.get(article_id)
 
     def set_hits(self, hits: Sequence[Hit], themes: Mapping[str, Theme], *, keep: str | None = None) -> None:
         """Show ``hits``, the whole result (cheap for any number of them)."""
@@ -233,7 +251,13 @@ class ResultList(ScrollView, can_focus=True):
         moving between list and article redraws one row, not a screenful; a theme
         change restyles every row, and none is found in the cache any more.
         """
-        parts = ["result-list--date", "result-list--source", "result-list--title"]
+        parts = [
+            "result-list--date",
+            "result-list--source",
+            "result-list--title",
+            "result-list--read",
+            "result-list--mark",
+        ]
         if cursor:
             parts.append("result-list--cursor")
         return (self._base, *(self.get_component_rich_style(part) for part in parts))
@@ -342,9 +366,14 @@ class ResultList(ScrollView, can_focus=True):
             # background, and a partial style has none (dates came out white on light themes).
             return Style() if cursor else self.get_component_rich_style(name)
 
+        flags = self._marks.get(hit.id)
         date = Text(hit.date or "undated", style("result-list--date"))
         source = Text(hit.source or "unknown source", style("result-list--source"))
-        title = Text(hit.title or "(untitled)", style("result-list--title"))
+        read = flags is not None and flags.read
+        title = Text(hit.title or "(untitled)", style("result-list--read" if read else "result-list--title"))
+        mark = Text(" ", style("result-list--mark"))
+        if flags is not None and (flags.starred or flags.has_note):
+            mark.plain = "★" if flags.starred else "✎"
         if height == 1:
             # " date  source  title  chips": the title gets at least half of what is left,
             # and the chips start in the same column on every row.
@@ -355,7 +384,7 @@ class ResultList(ScrollView, can_focus=True):
             source.truncate(SOURCE_WIDTH, overflow="ellipsis", pad=True)
             area = rendering.chips_width(count, label_width)
             title.truncate(max(rest - area, 8), overflow="ellipsis", pad=True)
-            return [Text.assemble(" ", date, " ", source, " ", title, " ", chips)]
+            return [Text.assemble(mark, date, " ", source, " ", title, " ", chips)]
         # Two lines: the title, then "date · source" and the chips.
         # " date · source" keeps room for a short source name ("Kazakh MFA"); the chips get the rest.
         count, label_width = rendering.chip_layout(width - DATE_WIDTH - 3 - 15)
@@ -364,4 +393,4 @@ class ResultList(ScrollView, can_focus=True):
         meta = Text.assemble(" ", date, " · ", source)
         area = rendering.chips_width(count, label_width)
         meta.truncate(max(width - area - 1, 12), overflow="ellipsis", pad=True)
-        return [Text.assemble(" ", title), Text.assemble(meta, " ", chips)]
+        return [Text.assemble(mark, title), Text.assemble(meta, " ", chips)]

@@ -1,0 +1,224 @@
+"""What a person does in the reader that the library's state store keeps:
+read, starred and notes on articles, and the search history; and handing an
+article on (its URL opened in the browser, its title and URL copied).
+
+The base of :class:`~pressreader.ui.screens.reader.ReaderScreen` (kept apart so
+the screen's module stays about searching and showing).  Every write goes to
+the library's state store in a worker; the list and the article show the new
+marks when it is done.  Opening an article (Enter) marks it read; the preview
+that follows the list cursor does not.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Literal
+
+from textual import work
+from textual.screen import Screen
+
+from pressreader.library.state import Flags, SavedSearch, StateError
+from pressreader.printable import printable
+from pressreader.ui.messages import MarksChanged
+from pressreader.ui.screens.note import NoteScreen
+from pressreader.ui.screens.saved import NamePrompt, SavedSearchesScreen
+from pressreader.ui.widgets.article_view import ArticleView
+from pressreader.ui.widgets.result_list import ResultList
+from pressreader.ui.widgets.search_box import SearchBox
+
+if TYPE_CHECKING:
+    from pressreader.library import Library
+
+Change = Literal["open", "read", "star", "note"]
+#: Searches Up and Down walk back through.
+HISTORY_SHOWN = 200
+
+
+class MarkingScreen(Screen[None]):
+    """Keys ``u`` (read/unread), ``*`` (star), ``e`` (note), ``o`` (open the URL) and
+    ``y`` (copy title and URL), and marking read on opening."""
+
+    library: Library
+    _state_failed = False
+
+    def marks_for(self, ids: Iterable[str]) -> Mapping[str, Flags]:
+        """The flags of articles ``ids`` (asked in workers); none when the state
+        store cannot be read (reading goes on; the failure is said once)."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        try:
+            return self.library.state.flags(ids)
+        except StateError as error:
+            if not getattr(self, "_state_failed", False):
+                self._state_failed = True
+                self.app.call_from_thread(
+                    self.notify, str(error), title="Read, starred and notes", severity="warning", markup=False
+                )
+            return {}
+
+    def note_of(self, article_id: str) -> str:
+        try:
+            return self.library.state.note(article_id)
+        except StateError:
+            return ""
+
+    # -- search history -------------------------------------------------------
+
+    @work(thread=True, group="history", exit_on_error=False)
+    def load_history(self) -> None:
+        try:
+            queries = self.library.state.history(HISTORY_SHOWN)
+        except StateError:
+            return  # said by marks_for when the list's marks are asked for
+        self.app.call_from_thread(self.query_one(SearchBox).set_history, queries)
+
+    def remember_query(self, query: str) -> None:
+        """``query`` was searched for on purpose (Enter, or an article opened from its list)."""
+        box = self.query_one(SearchBox)
+        if query.strip() and (not box.history or box.history[0] != query.strip()):
+            box.remember(query)
+            self.save_history(query)
+
+    @work(thread=True, group="history", exit_on_error=False)
+    def save_history(self, query: str) -> None:
+        self.library.state.add_history(query)
+
+    # -- saved searches -------------------------------------------------------
+
+    def action_save_search(self) -> None:
+        query = self.query_one(SearchBox).value.strip()
+        if not query:
+            self.notify("Type a search first, then save it under a name.", markup=False)
+            return
+
+        def named(name: str | None) -> None:
+            if name:
+                self.save_search(name, query)
+
+        self.app.push_screen(NamePrompt("Save this search as", query[:60], query), named)
+
+    @work(thread=True, group="saved", exit_on_error=False)
+    def save_search(self, name: str, query: str) -> None:
+        self.library.state.save_search(name, query)
+        total = self.library.search(query, limit=1, snippets=False, suggest_words=False).total
+        self.library.state.mark_opened(name, count=total, marker=self.library.marker())
+        self.app.call_from_thread(
+            self.notify, f"Saved as {printable(name)}: B lists your saved searches.", markup=False
+        )
+
+    def action_saved_searches(self) -> None:
+        def chosen(search: SavedSearch | None) -> None:
+            if search is not None:
+                box = self.query_one(SearchBox)
+                box.value = search.query
+                box.cursor_position = len(search.query)
+                self.opened_saved(search.name, search.query)
+
+        self.app.push_screen(SavedSearchesScreen(self.library), chosen)
+
+    @work(thread=True, group="saved", exit_on_error=False)
+    def opened_saved(self, name: str, query: str) -> None:
+        """Opening a saved search: what it finds now is what "new" is counted from next time."""
+        marker = self.library.marker()
+        total = self.library.search(query, limit=1, snippets=False, suggest_words=False).total
+        self.library.state.mark_opened(name, count=total, marker=marker)
+
+    # -- one article ------------------------------------------------------------
+
+    def _target(self) -> tuple[str, str] | None:
+        """(id, title) of the article a key means: the open article while it has
+        the focus, else the one under the list cursor."""
+        view = self.query_one(ArticleView)
+        if self.focused is view and view.article is not None:
+            return view.article.id, view.article.title
+        hit = self.query_one(ResultList).highlighted_hit
+        if hit is not None:
+            return hit.id, hit.title
+        if view.article is not None:
+            return view.article.id, view.article.title
+        return None
+
+    def action_open_url(self) -> None:
+        if (target := self._target()) is not None:
+            self.open_url(target[0])
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def open_url(self, article_id: str) -> None:
+        # In a worker: starting a browser can take a while, and must not hold the screen.
+        article = self.library.get(article_id)
+        url = article.url if article else ""
+        if not url.startswith(("http://", "https://")):
+            self.app.call_from_thread(self.notify, "This article has no web address.", markup=False)
+            return
+        opened = webbrowser.open(url)
+        said = f"Opened {printable(url)}" if opened else "No web browser could be started."
+        self.app.call_from_thread(self.notify, said, timeout=3, markup=False)
+
+    def action_copy(self) -> None:
+        """Title and URL to the clipboard (the terminal's, by OSC 52: works over ssh too)."""
+        if (target := self._target()) is None:
+            return
+        article = self.library.get(target[0])
+        if article is None:
+            return
+        text = printable(article.title) + (f"\n{printable(article.url)}" if article.url else "")
+        self.app.copy_to_clipboard(text)
+        self.notify(
+            "Copied the title and address." if article.url else "Copied the title.", timeout=2, markup=False
+        )
+
+    def action_toggle_read(self) -> None:
+        if (target := self._target()) is not None:
+            self.change_marks(target[0], "read")
+
+    def action_toggle_star(self) -> None:
+        if (target := self._target()) is not None:
+            self.change_marks(target[0], "star")
+
+    def action_edit_note(self) -> None:
+        if (target := self._target()) is None:
+            return
+        article_id, title = target
+        try:
+            note = self.library.state.note(article_id)
+        except StateError as error:
+            self.notify(str(error), title="Notes", severity="error", markup=False)
+            return
+
+        def kept(text: str | None) -> None:
+            if text is not None and text != note:
+                self.change_marks(article_id, "note", text)
+
+        self.app.push_screen(NoteScreen(title, note), kept)
+
+    def marked_open(self, article_id: str) -> None:
+        """An article was opened (Enter): it is read now."""
+        self.change_marks(article_id, "open")
+
+    @work(thread=True, group="marks", exit_on_error=False)
+    def change_marks(self, article_id: str, change: Change, text: str = "") -> None:
+        state = self.library.state
+        said = ""
+        if change == "open":
+            if state.is_read(article_id):
+                return
+            state.set_read([article_id])
+        elif change == "read":
+            said = "Marked read" if state.toggle_read(article_id) else "Marked unread"
+        elif change == "star":
+            said = "Starred" if state.toggle_star(article_id) else "Star removed"
+        else:
+            state.set_note(article_id, text)
+            said = "Note kept" if text.strip() else "Note removed"
+        self.post_message(MarksChanged(state.flags([article_id]), said, {article_id: state.note(article_id)}))
+
+    def on_marks_changed(self, message: MarksChanged) -> None:
+        self.query_one(ResultList).set_marks(message.marks)
+        view = self.query_one(ArticleView)
+        if view.article is not None and view.article.id in message.marks:
+            shown = view.article.id
+            view.set_marks(message.marks[shown], message.notes.get(shown))
+        if message.said:
+            self.notify(message.said, timeout=2, markup=False)

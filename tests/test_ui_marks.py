@@ -1,0 +1,218 @@
+"""Read, starred, notes, search history and saved searches in the reader (issue 6),
+driven with Pilot; each survives quitting and launching again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from conftest import SAMPLE_DATA
+from pressreader.library import Library
+from pressreader.ui.app import make_app
+from pressreader.ui.screens.note import NoteScreen
+from pressreader.ui.screens.saved import NamePrompt, SavedSearchesScreen
+from test_ui import WIDE, detail, open_hit, reader, results, search, started, until
+
+URANIUM = "Saryarka Uranium Company"
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Path:
+    path = tmp_path / "lib"
+    with Library.open(path) as library:
+        library.import_paths([SAMPLE_DATA])
+    return path
+
+
+def _messages(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(notification.message) for notification in app._notifications]
+
+
+def _ids(index: Path, query: str) -> list[str]:
+    with Library.open(index) as library:
+        return [hit.id for hit in library.search(query, limit=None).hits]
+
+
+async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_a_star_survives_quitting_and_is_found_with_is_starred(index: Path) -> None:
+    library = Library.open(index)
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await started(pilot)
+        await search(pilot, "uranium")
+        results(app).focus()
+        await pilot.press("home", "j")
+        starred = results(app).highlighted_hit
+        assert starred is not None
+        await pilot.press("asterisk")
+        await until(pilot, lambda: "Starred" in _messages(app))
+        assert results(app).row_text(1).lstrip().startswith("★")
+        await pilot.press("q")
+    library.close()
+    # Launched again: the star is still there, and is:starred finds it.
+    library = Library.open(index)
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await started(pilot)
+        await search(pilot, "is:starred")
+        assert [hit.id for hit in results(app).hits] == [starred.id]
+        assert results(app).row_text(0).lstrip().startswith("★")
+        # * again takes the star away.
+        results(app).focus()
+        await pilot.press("asterisk")
+        await until(pilot, lambda: "Star removed" in _messages(app))
+    library.close()
+    assert _ids(index, "is:starred") == []
+
+
+async def test_opening_marks_read_and_u_toggles_it(index: Path) -> None:
+    library = Library.open(index)
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await started(pilot)
+        await search(pilot, "uranium")
+        await open_hit(pilot, URANIUM)
+        opened = detail(app).article
+        assert opened is not None
+        await _settle(pilot)
+        assert opened.id in _ids(index, "is:read")
+        await pilot.press("u")  # the article has the focus: it is the one meant
+        await until(pilot, lambda: "Marked unread" in _messages(app))
+        assert opened.id not in _ids(index, "is:read")
+        await pilot.press("u")
+        await until(pilot, lambda: "Marked read" in _messages(app))
+    library.close()
+    assert opened.id in _ids(index, "is:read")
+
+
+async def test_e_edits_a_note_that_is_found_with_note_and_has_note(index: Path) -> None:
+    library = Library.open(index)
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await started(pilot)
+        await search(pilot, "uranium")
+        await open_hit(pilot, URANIUM)
+        opened = detail(app).article
+        assert opened is not None
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, NoteScreen))
+        await pilot.press(*"Ask the Aktau desk")
+        await pilot.press("escape")  # Esc leaves the note as it was: none
+        await until(pilot, lambda: not isinstance(app.screen, NoteScreen))
+        await _settle(pilot)
+        assert _ids(index, "has:note") == []
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, NoteScreen))
+        await pilot.press(*"Ask the Aktau desk [bold]now[/]")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Note kept" in _messages(app))
+        await search(pilot, "note:aktau")
+        assert [hit.id for hit in results(app).hits] == [opened.id]
+        # The editor opens on the note as it was kept.
+        results(app).focus()
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, NoteScreen))
+        assert app.screen.query_one(TextArea).text == "Ask the Aktau desk [bold]now[/]"
+        await pilot.press("escape")
+    library.close()
+    assert _ids(index, "has:note") == [opened.id]
+
+
+async def test_up_and_down_walk_the_search_history_across_launches(index: Path) -> None:
+    library = Library.open(index)
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await started(pilot)
+        for query in ("uranium", "grain exports"):
+            await search(pilot, query)
+            await pilot.press("enter")  # Enter in the box: searched on purpose, remembered
+        await _settle(pilot)
+    library.close()
+    library = Library.open(index)
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await started(pilot)
+        await _settle(pilot)
+        await pilot.press("slash")
+        box = app.screen.query_one("#search", Input)
+        await pilot.press(*"half typed")
+        await pilot.press("up")
+        assert box.value == "grain exports"
+        await pilot.press("up")
+        assert box.value == "uranium"
+        await pilot.press("up")  # nothing older
+        assert box.value == "uranium"
+        await pilot.press("down", "down")
+        assert box.value == "half typed"  # what was being typed comes back
+    library.close()
+
+
+async def test_a_saved_search_shows_what_is_new_since_it_was_opened(index: Path, tmp_path: Path) -> None:
+    library = Library.open(index)
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await started(pilot)
+        await search(pilot, "uranium")
+        results(app).focus()
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(app.screen, NamePrompt))
+        app.screen.query_one(Input).value = "Uranium watch"
+        await pilot.press("enter")
+        await until(pilot, lambda: any("Saved as Uranium watch" in m for m in _messages(app)))
+    library.close()
+    # New releases arrive.
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "second.md").write_text(
+        "---\ntitle: Second uranium shipment leaves Aktau\ndate: 2025-11-20\nsource: Test Ministry\n---\n\n"
+        "A second shipment of uranium concentrate left the port of Aktau for Baku.\n",
+        encoding="utf-8",
+    )
+    with Library.open(index) as writer:
+        assert writer.import_paths([incoming]).count("added") == 1
+    library = Library.open(index)
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await started(pilot)
+        results(app).focus()
+        await pilot.press("B")
+        await until(pilot, lambda: isinstance(app.screen, SavedSearchesScreen))
+        screen = app.screen
+        assert isinstance(screen, SavedSearchesScreen)
+        await until(pilot, lambda: "Uranium watch" in screen.figures)
+        assert screen.figures["Uranium watch"][:2] == (10, 1)  # 10 matches, 1 new
+        await pilot.press("1")
+        await until(pilot, lambda: reader(app).result is not None and reader(app).result.query == "uranium")
+        assert len(results(app).hits) == 10
+        await _settle(pilot)
+    library.close()
+    with Library.open(index) as again:
+        assert again.new_matches("uranium", again.state.saved_search("Uranium watch").seen_marker) == 0
+
+
+async def test_o_opens_the_web_address_and_y_copies_title_and_address(
+    index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+    library = Library.open(index)
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        copied: list[str] = []
+        monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+        await started(pilot)
+        await search(pilot, "uranium")
+        await open_hit(pilot, URANIUM)
+        article = detail(app).article
+        assert article is not None and article.url.startswith("https://")
+        await pilot.press("o")
+        await until(pilot, lambda: opened == [article.url])
+        await pilot.press("y")
+        assert copied == [f"{article.title}\n{article.url}"]
+    library.close()
