@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from pressreader.library.facets import Facets
 from pressreader.library.state import Flags
 from pressreader.model import Article, Hit, ImportReport, SearchResult
 
@@ -124,3 +125,11 @@ class MarksChanged(Message):
     marks: Mapping[str, Flags]
     said: str = ""
     notes: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FacetsCounted(Message):
+    """A facets worker's counts for a query; ``generation`` as in :class:`SearchFinished`."""
+
+    facets: Facets
+    generation: int

@@ -47,10 +47,11 @@ from pressreader.ui.messages import (
     PagesWanted,
     SearchFinished,
 )
+from pressreader.ui.screens.faceting import FacetingScreen
 from pressreader.ui.screens.import_prompt import ImportPrompt
-from pressreader.ui.screens.marking import MarkingScreen
 from pressreader.ui.widgets import notice, result_list
 from pressreader.ui.widgets.article_view import ArticleView, wrap_paragraphs
+from pressreader.ui.widgets.facets import FacetPanel
 from pressreader.ui.widgets.footer import SteadyFooter
 from pressreader.ui.widgets.result_list import ResultList
 from pressreader.ui.widgets.search_box import SearchBox
@@ -78,7 +79,7 @@ PREVIEW_DELAY = 0.08
 WATCH_INTERVAL = 1.0
 
 
-class ReaderScreen(MarkingScreen):
+class ReaderScreen(FacetingScreen):
     """The main screen; owns the search and load workers."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -90,6 +91,7 @@ class ReaderScreen(MarkingScreen):
         Binding("u", "toggle_read", "Read/unread", show=False),
         Binding("asterisk", "toggle_star", "Star", key_display="*"),
         Binding("e", "edit_note", "Note", show=False),
+        Binding("f", "toggle_facets", "Facets"),
         Binding("b", "save_search", "Save search", show=False),
         Binding("B", "saved_searches", "Saved searches", key_display="B"),
         Binding("o", "open_url", "Open in browser", show=False),
@@ -142,11 +144,13 @@ class ReaderScreen(MarkingScreen):
                 yield ResultList(id="results")
                 yield notice.Notice(id="notice")
             yield ArticleView(self.themes, id="detail")
+            yield FacetPanel(self.themes, id="facets")
         # Compact: at 80 columns every main key, help included, still fits.
         yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#import-progress", ProgressBar).display = False
+        self.query_one(FacetPanel).display = False
         self._show_mode()
         self.query_one(ResultList).focus()
         self.start_search()
@@ -304,6 +308,7 @@ class ReaderScreen(MarkingScreen):
         results.set_marks(message.marks)
         results.set_result(result.hits, result.total, self.themes, keep=keep)
         view.set_terms(result.terms)
+        self.count_facets_now()
 
     # -- further pages ------------------------------------------------------
 
@@ -392,6 +397,7 @@ class ReaderScreen(MarkingScreen):
         view = self.query_one(ArticleView)
         view.set_marks(message.flags, message.note)
         view.show_article(message.article, terms, message.spans, message.wrapped)
+        self.query_one(FacetPanel).show_article(message.article)
 
     def watch_reading(self) -> None:
         self._show_reading()
@@ -446,6 +452,7 @@ class ReaderScreen(MarkingScreen):
                 timeout=15,
                 markup=False,
             )
+        self._facets_stale = True
         self._search_now()  # the list shows what arrived
 
     # -- other terminals ----------------------------------------------------
@@ -472,6 +479,7 @@ class ReaderScreen(MarkingScreen):
             self.notify(f"The library changed in another terminal: {what}.", markup=False)
         elif before is not None:
             self.notify("The library changed in another terminal.", markup=False)
+        self._facets_stale = True
         self._search_now()  # the list shows what arrived; the open article stays
 
     # -- failures -----------------------------------------------------------
@@ -494,6 +502,7 @@ class ReaderScreen(MarkingScreen):
             "page": "Loading more results",
             "watch": "Looking for changes to the library",
             "marks": "Saving read, starred or a note",
+            "facets": "Counting the facets",
         }.get(worker.group, "Loading the article")
         if worker.group == "import":
             self.query_one("#import-progress", ProgressBar).display = False
