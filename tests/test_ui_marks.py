@@ -216,3 +216,58 @@ async def test_o_opens_the_web_address_and_y_copies_title_and_address(
         await pilot.press("y")
         assert copied == [f"{article.title}\n{article.url}"]
     library.close()
+
+
+async def test_x_exports_the_list_or_the_article_and_asks_before_overwriting(
+    index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+    import json
+
+    from textual.widgets import RadioButton, Select
+
+    from pressreader.ui.screens.export_prompt import ExportPrompt
+
+    monkeypatch.chdir(tmp_path)
+    library = Library.open(index)
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await started(pilot)
+        await search(pilot, "uranium")
+        await open_hit(pilot, URANIUM)
+        article = detail(app).article
+        assert article is not None
+        # The whole list, as CSV, only its energy paragraphs.
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportPrompt))
+        app.screen.query_one("#scope-list", RadioButton).value = True
+        app.screen.query_one("#export-format", Select).value = "csv"
+        app.screen.query_one("#export-theme", Select).value = "energy"
+        await pilot.pause()
+        path_box = app.screen.query_one("#export-path", Input)
+        assert path_box.value == str(tmp_path / "pressreader-export.csv")  # the suffix follows the format
+        path_box.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: any("Exported 9 articles" in m for m in _messages(app)))
+        with open(tmp_path / "pressreader-export.csv", encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows and all("energy" in row["themes"].split(";") for row in rows)
+        assert len({row["id"] for row in rows}) == 9
+        # The open article, as JSON, to the same name: asked first, then overwritten.
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportPrompt))
+        app.screen.query_one("#export-format", Select).value = "json"
+        await pilot.pause()
+        path_box = app.screen.query_one("#export-path", Input)
+        path_box.value = str(tmp_path / "pressreader-export.csv")
+        path_box.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportPrompt)  # not yet: the file exists
+        assert "exists" in str(app.screen.query_one("#export-error").render())
+        assert (tmp_path / "pressreader-export.csv").read_text(encoding="utf-8").startswith("id,")
+        await pilot.press("enter")
+        await until(pilot, lambda: any("Exported 1 article " in m for m in _messages(app)))
+        exported = json.loads((tmp_path / "pressreader-export.csv").read_text(encoding="utf-8"))
+        assert exported["id"] == article.id and exported["title"] == article.title
+    library.close()

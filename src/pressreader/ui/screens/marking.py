@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import webbrowser
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, cast
 
 from textual import work
 from textual.screen import Screen
 
+from pressreader.library import export
+from pressreader.library.export import ExportError, Format
 from pressreader.library.state import Flags, SavedSearch, StateError
+from pressreader.model import SortOrder
 from pressreader.printable import printable
 from pressreader.ui.messages import MarksChanged
+from pressreader.ui.screens.export_prompt import ExportPrompt, ExportRequest
 from pressreader.ui.screens.note import NoteScreen
 from pressreader.ui.screens.saved import NamePrompt, SavedSearchesScreen
 from pressreader.ui.widgets.article_view import ArticleView
@@ -124,6 +129,70 @@ class MarkingScreen(Screen[None]):
         marker = self.library.marker()
         total = self.library.search(query, limit=1, snippets=False, suggest_words=False).total
         self.library.state.mark_opened(name, count=total, marker=marker)
+
+    # -- export ---------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """The open article or the whole list, to a Markdown, JSON or CSV file."""
+        article = self.query_one(ArticleView).article
+        result = getattr(self, "result", None)
+        query = result.query if result is not None else ""
+        sort = result.sort if result is not None else "relevance"
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self.run_export(request, article.id if article else "", query, sort)
+
+        self.app.push_screen(
+            ExportPrompt(
+                article_title=article.title if article else None,
+                query=query,
+                total=result.total if result is not None else 0,
+                themes=dict(self.library.lexicon.themes),
+                folder=Path.cwd(),
+            ),
+            chosen,
+        )
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def run_export(self, request: ExportRequest, article_id: str, query: str, sort: SortOrder) -> None:
+        themes = self.library.lexicon.themes
+        fmt = cast("Format", request.fmt)
+        try:
+            if request.scope == "article":
+                article = self.library.get(article_id)
+                if article is None:
+                    raise ExportError("the article is no longer in the library")
+                report = (
+                    export.export_articles(
+                        [article],
+                        fmt,
+                        request.path,
+                        force=request.force,
+                        themes=themes,
+                        paragraphs_with=request.theme,
+                    )
+                    if request.theme
+                    else export.export_article(article, fmt, request.path, force=request.force, themes=themes)
+                )
+            else:
+                report = export.export_search(
+                    self.library,
+                    query,
+                    fmt,
+                    request.path,
+                    sort=sort,
+                    force=request.force,
+                    paragraphs_with=request.theme,
+                )
+        except ExportError as error:
+            self.app.call_from_thread(
+                self.notify, printable(str(error)), title="Export failed", severity="error", markup=False
+            )
+            return
+        what = f"{report.count} article{'' if report.count == 1 else 's'}"
+        said = f"Exported {what} to {printable(str(request.path))}"
+        self.app.call_from_thread(self.notify, said, timeout=6, markup=False)
 
     # -- one article ------------------------------------------------------------
 

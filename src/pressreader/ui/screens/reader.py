@@ -89,11 +89,12 @@ class ReaderScreen(FacetingScreen):
         Binding("t", "toggle_themes", "Themes"),
         Binding("i", "import", "Import"),
         Binding("u", "toggle_read", "Read/unread", show=False),
-        Binding("asterisk", "toggle_star", "Star", key_display="*"),
+        Binding("asterisk", "toggle_star", "Star", key_display="*", show=False),
         Binding("e", "edit_note", "Note", show=False),
         Binding("f", "toggle_facets", "Facets"),
         Binding("b", "save_search", "Save search", show=False),
-        Binding("B", "saved_searches", "Saved searches", key_display="B"),
+        Binding("B", "saved_searches", "Saved searches", key_display="B", show=False),
+        Binding("x", "export", "Export", show=False),
         Binding("o", "open_url", "Open in browser", show=False),
         Binding("y", "copy", "Copy title and URL", show=False),
         # On the screen, not the list: the footer then shows the same keys whether the list
@@ -503,6 +504,7 @@ class ReaderScreen(FacetingScreen):
             "watch": "Looking for changes to the library",
             "marks": "Saving read, starred or a note",
             "facets": "Counting the facets",
+            "export": "The export",
         }.get(worker.group, "Loading the article")
         if worker.group == "import":
             self.query_one("#import-progress", ProgressBar).display = False
