@@ -1,4 +1,5 @@
-"""Where things live: the library folder, the config folder, the user's theme file.
+"""Where things live (the library folder, the config folder, the user's theme file),
+and the user's settings (``settings.toml`` in the config folder).
 
 Each path can be overridden by an environment variable, so tests and scripts
 never touch a real home directory.
@@ -6,10 +7,21 @@ never touch a real home directory.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Literal
 
 import platformdirs
+from rich.color import Color, ColorParseError
+
+from pressreader.model import SortOrder, Theme
+from pressreader.printable import printable
 
 APP_NAME = "pressreader"
 #: The file that marks a folder as a pressreader library (the repository's own
@@ -48,3 +60,188 @@ def config_dir() -> Path:
 def themes_path() -> Path:
     """The user's theme file, merged over the default lexicon when it exists."""
     return config_dir() / "themes.toml"
+
+
+# -- settings ------------------------------------------------------------------
+
+HighlightStyle = Literal["bar", "background", "off"]
+HIGHLIGHT_STYLES: tuple[HighlightStyle, ...] = ("bar", "background", "off")
+SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "date")
+#: The keys of the settings file, and the type each must have (for the messages).
+_KEYS = {"highlight": "a string", "sort": "a string", "dark": "true or false", "theme_colors": "a table"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the user has chosen in the settings screen (``settings.toml``).
+
+    ``theme_colors`` holds only the themes whose colour differs from the lexicon's,
+    as written (a colour name such as ``dark_orange`` or ``#rrggbb``); :func:`color_hex`
+    gives the colour that is drawn.  Ids the lexicon does not know are kept (a user
+    lexicon may come back) and ignored when drawing.
+    """
+
+    theme_colors: dict[str, str] = field(default_factory=dict, hash=False)
+    highlight: HighlightStyle = "bar"
+    sort: SortOrder = "relevance"
+    dark: bool = True
+
+    def themes_over(self, themes: Mapping[str, Theme]) -> dict[str, Theme]:
+        """``themes`` (the lexicon's) with this settings' colours in place of theirs."""
+        result = dict(themes)
+        for theme_id, value in self.theme_colors.items():
+            if theme_id in result:
+                result[theme_id] = replace(result[theme_id], color=color_hex(value))
+        return result
+
+
+def color_error(value: str) -> str:
+    """Why ``value`` is not a colour a theme can have ("" when it is one)."""
+    try:
+        color = Color.parse(value)
+    except ColorParseError:
+        return f"{value!r} is not a colour: use a name such as 'dark_orange' or '#rrggbb'"
+    if color.is_default:
+        return f"{value!r} is not a colour: use a name such as 'dark_orange' or '#rrggbb'"
+    return ""
+
+
+def color_hex(value: str) -> str:
+    """The colour ``value`` names, as ``#rrggbb`` (Rich's reading: ``red`` is the
+    terminal palette's red, ``#800000``).  Raises ``ValueError`` for a non-colour."""
+    why = color_error(value)
+    if why:
+        raise ValueError(why)
+    return Color.parse(value).get_truecolor().hex
+
+
+def settings_path() -> Path:
+    """The settings file (written by the settings screen)."""
+    return config_dir() / "settings.toml"
+
+
+def load_settings(path: Path | None = None) -> tuple[Settings, str]:
+    """The settings in ``path`` (default :func:`settings_path`) and a warning ("" when none).
+
+    A missing file gives the defaults silently.  A file that cannot be read or is not
+    TOML gives all the defaults; otherwise each key that is wrong (unknown, of the wrong
+    type, an unknown value, a colour that is not one) falls back to its default, or for
+    a theme colour to the lexicon's, and the valid keys are kept.  The warning names the
+    file and every key at fault.
+    """
+    path = settings_path() if path is None else path
+    shown = printable(str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings(), ""
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return Settings(), f"Cannot read the settings file {shown} ({printable(reason)}); using the defaults."
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return Settings(), f"The settings file {shown} is not valid TOML ({error}); using the defaults."
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+
+    def wrong(key: str, what: str) -> None:
+        problems.append(f"{printable(key)}: {printable(what)}")
+
+    for key, value in data.items():
+        if key not in _KEYS:
+            wrong(key, f"unknown key (known: {', '.join(_KEYS)}); ignored")
+        elif key in ("highlight", "sort"):
+            allowed: tuple[str, ...] = HIGHLIGHT_STYLES if key == "highlight" else SORT_ORDERS
+            default = getattr(Settings, key)
+            if not isinstance(value, str):
+                wrong(key, f"should be a string, one of {', '.join(allowed)}; using {default!r}")
+            elif value not in allowed:
+                wrong(key, f"{value!r} is not one of {', '.join(allowed)}; using {default!r}")
+            else:
+                values[key] = value
+        elif key == "dark":
+            if isinstance(value, bool):
+                values[key] = value
+            else:
+                wrong(key, "should be true or false; using true")
+        elif not isinstance(value, dict):
+            wrong(key, "should be a table of theme id = colour; using the lexicon's colours")
+        else:
+            colors: dict[str, str] = {}
+            for theme_id, color in value.items():
+                where = f"theme_colors.{theme_id}"
+                if not isinstance(color, str):
+                    wrong(where, "should be a colour in quotes; using the lexicon's colour")
+                elif why := color_error(color):
+                    wrong(where, f"{why}; using the lexicon's colour")
+                else:
+                    colors[theme_id] = color.strip()
+            values[key] = colors
+    settings = Settings(**values)
+    if not problems:
+        return settings, ""
+    return settings, f"The settings file {shown} has mistakes; the rest is used.\n" + "\n".join(problems)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write ``settings`` to ``path`` (default :func:`settings_path`) whole or not at all:
+    a temporary file beside it, flushed to disk, then renamed over it.  Returns the path;
+    raises ``OSError`` when the folder cannot be written and ``ValueError`` for settings
+    that :func:`load_settings` would refuse (nothing is written then)."""
+    path = settings_path() if path is None else path
+    for why in (color_error(value) for value in settings.theme_colors.values()):
+        if why:
+            raise ValueError(why)
+    if settings.highlight not in HIGHLIGHT_STYLES or settings.sort not in SORT_ORDERS:
+        raise ValueError(f"unknown highlight {settings.highlight!r} or sort {settings.sort!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as file:
+            file.write(settings_toml(settings))
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return path
+
+
+def settings_toml(settings: Settings) -> str:
+    """The settings file's text (a flat file: three keys and one table of strings)."""
+    lines = [
+        "# pressreader settings, written by the settings screen (press , in the reader).",
+        f"# highlight: {', '.join(HIGHLIGHT_STYLES)}.  sort: {', '.join(SORT_ORDERS)}.",
+        f"highlight = {_toml_string(settings.highlight)}",
+        f"sort = {_toml_string(settings.sort)}",
+        f"dark = {'true' if settings.dark else 'false'}",
+        "",
+        "# Theme id = colour (a name such as dark_orange, or #rrggbb); only what differs from the lexicon.",
+        "[theme_colors]",
+    ]
+    colors = sorted(settings.theme_colors.items())
+    lines += [f"{_toml_key(key)} = {_toml_string(value)}" for key, value in colors]
+    return "\n".join(lines) + "\n"
+
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else _toml_string(key)
+
+
+def _toml_string(value: str) -> str:
+    """A TOML basic string: backslash and quote escaped, control characters as \\uXXXX."""
+    out = []
+    for char in value:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'

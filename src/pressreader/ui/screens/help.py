@@ -25,6 +25,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("s", "sort by relevance or by date (newest first); re-runs the search"),
             ("t", "theme highlighting on / off"),
             ("i", "import files or folders into the library (in the background)"),
+            (", (comma)", "settings: theme colours, highlighting, default sort, dark or light"),
             ("?", "this help"),
             ("Ctrl+P", "command palette: every action by name"),
             ("q / Ctrl+Q", "quit"),
@@ -33,7 +34,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Search box",
         (
-            ("typing", "searches after a short pause; q, s, t, j, k type letters here"),
+            ("typing", "searches after a short pause; q, s, t, j, k and , type here"),
             ("Enter", "search now and go to the results"),
             ("Esc", "go to the results, keeping the query"),
         ),
@@ -54,6 +55,15 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("Space / PgDn, PgUp", "a page down / up"),
             ("Home / g, End / G", "top / bottom"),
             ("Esc", "back to the list"),
+        ),
+    ),
+    (
+        "Settings",
+        (
+            ("Tab / Shift+Tab", "next / previous field"),
+            ("Enter / Space", "open a list, or flip the dark switch"),
+            ("Ctrl+S", "save: write the settings file and apply them at once"),
+            ("Esc", "close without saving"),
         ),
     ),
     (
