@@ -25,6 +25,10 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("s", "sort by relevance or by date (newest first); re-runs the search"),
             ("t", "theme highlighting on / off"),
             ("i", "import files or folders into the library (in the background)"),
+            ("f", "facets: the query's matches by theme, source and year, over time; Enter filters"),
+            ("b", "save the search under a name"),
+            ("B", "saved searches, with what is new since each was opened; Enter or 1-9 opens"),
+            ("x", "export the open article or the whole list (Markdown, JSON, CSV)"),
             (", (comma)", "settings: theme colours, highlighting, default sort, dark or light"),
             ("?", "this help"),
             ("Ctrl+P", "command palette: every action by name"),
@@ -36,6 +40,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("typing", "searches after a short pause; q, s, t, j, k and , type here"),
             ("Enter", "search now and go to the results"),
+            ("↑ / ↓", "earlier / later searches (the history is kept between launches)"),
             ("Esc", "go to the results, keeping the query"),
         ),
     ),
@@ -45,7 +50,17 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("↓ / j, ↑ / k", "next / previous article"),
             ("PgDn / PgUp", "a page down / up"),
             ("Home / g, End / G", "first / last article"),
-            ("Enter", "open the highlighted article"),
+            ("Enter", "open the highlighted article (it is marked read)"),
+        ),
+    ),
+    (
+        "Result list or article",
+        (
+            ("u", "read / unread"),
+            ("* (asterisk)", "star / unstar (★; find them with is:starred)"),
+            ("e", "a note on the article (✎; Ctrl+S keeps it; find with note:word, has:note)"),
+            ("o", "open the article's web address in the browser"),
+            ("y", "copy the title and web address"),
         ),
     ),
     (
@@ -77,6 +92,9 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("date:2024-06", "articles from a month (or a year: date:2024)"),
             ("date:[A to B]", "a range of dates: date:[2024-01-01 to 2024-06-30]"),
             ("a OR b, NOT c", "either word; leave a word out"),
+            ("is:unread, is:read", "articles opened or not (u toggles)"),
+            ("is:starred", "starred articles (* toggles)"),
+            ("has:note, note:word", "articles with a note, or whose note has the word"),
         ),
     ),
 )
