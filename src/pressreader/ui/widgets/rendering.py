@@ -8,17 +8,21 @@ function is cheap to test and to call from ``render_line``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from rich.style import Style
 from rich.text import Text
 from textual.color import Color
 
 from pressreader.analysis import find_terms
-from pressreader.model import Article, Paragraph, Theme
+from pressreader.model import Paragraph, Theme
 
 BAR = "▌"
 CHIP_WIDTH = 12  # "Humanitarian", the longest default label
+#: How much of a theme's colour a paragraph's background takes (highlighting "background").
+TINT = 0.2
+DIM = Style(dim=True)
+BOLD = Style(bold=True)
 
 
 def theme_color(theme: Theme) -> Color:
@@ -70,30 +74,56 @@ def chips(
     return Text(" ").join(chip(theme, width) for theme in known)
 
 
-def legend(theme_ids: Iterable[str], themes: Mapping[str, Theme]) -> Text:
-    """``▌Energy   ▌Transport``: what each paragraph colour means."""
-    text = Text()
-    for theme_id in theme_ids:
-        theme = themes.get(theme_id)
-        if theme is None:
-            continue
+def legend_entry(theme: Theme, percent: int | None = None, *, chosen: bool = False) -> Text:
+    """`` ▌Energy 40% ``, or ``[▌Energy 40%]`` on the theme's colour when it is the chosen
+    theme: the same width either way, so choosing never moves the legend about."""
+    colour = theme_color(theme)
+    name = Text(theme.label or theme.id, Style(color=colour.rich_color, bold=True))
+    if percent is not None:
+        name.append(f" {percent}%")
+    if chosen:
+        name.stylize(Style(color=colour.get_contrast_text(1.0).rich_color, bgcolor=colour.rich_color))
+    edge = Style(bold=True)
+    return Text.assemble(
+        ("[" if chosen else " ", edge),
+        (BAR, Style(color=colour.rich_color)),
+        name,
+        ("]" if chosen else " ", edge),
+    )
+
+
+def unthemed_entry(name: str, percent: int) -> Text:
+    """`` ░no theme 12% ``: paragraphs without a theme (or of one the lexicon lacks)."""
+    return Text.assemble(" ", ("░", DIM), (name, DIM), f" {percent}% ")
+
+
+def legend_lines(
+    entries: Sequence[tuple[str | None, Text]], width: int
+) -> list[tuple[Text, list[tuple[str, int, int]]]]:
+    """Entries laid out on lines of ``width`` cells, one space apart, an entry never split
+    (cut when longer than a line).  Each line comes with where its choosable entries
+    stand: (theme id, first cell, cell after the last)."""
+    width = max(width, 1)
+    lines: list[tuple[Text, list[tuple[str, int, int]]]] = []
+    for theme_id, entry in entries:
+        entry = entry.copy()
+        entry.truncate(width, overflow="ellipsis")
+        if not lines or lines[-1][0].cell_len + 1 + entry.cell_len > width:
+            lines.append((Text(), []))
+        text, places = lines[-1]
         if text:
-            text.append("   ")
-        style = Style(color=theme_color(theme).rich_color)
-        # No space between bar and label: a wrapped legend never leaves a bar
-        # at the end of one line and its label on the next.
-        text.append(BAR, style)
-        text.append(theme.label or theme.id, style + Style(bold=True))
-    return text
+            text.append(" ")
+        start = text.cell_len
+        text.append_text(entry)
+        if theme_id is not None:
+            places.append((theme_id, start, text.cell_len))
+    return lines
 
 
-def article_themes(article: Article) -> tuple[str, ...]:
-    """The themes to explain in the legend: each paragraph's primary, in reading order."""
-    seen: dict[str, None] = {}
-    for paragraph in article.paragraphs:
-        if paragraph.primary is not None:
-            seen.setdefault(paragraph.primary)
-    return tuple(seen)
+def tint(background: Color, theme: Theme, amount: float = TINT) -> Color:
+    """The background of a paragraph of ``theme``: its colour blended into ``background``
+    (a little of it, so text keeps its contrast on dark and light themes alike)."""
+    return background.blend(theme_color(theme), amount)
 
 
 def mark_terms(text: Text, terms: frozenset[str], style: Style) -> int:
@@ -104,17 +134,31 @@ def mark_terms(text: Text, terms: frozenset[str], style: Style) -> int:
     return len(spans)
 
 
-def paragraph_label(paragraph: Paragraph, themes: Mapping[str, Theme]) -> Text:
-    """``Energy · Environment, Transport``: the primary theme, then the others, dimmed."""
+def paragraph_label(paragraph: Paragraph, themes: Mapping[str, Theme], chosen: str | None = None) -> Text:
+    """``Energy · Environment, Transport``: the primary theme, then the others, dimmed;
+    the ``chosen`` theme's name is underlined (it is why ``]`` stops here)."""
     text = Text()
     known = [themes[hit.theme] for hit in paragraph.themes if hit.theme in themes]
-    if not known:
-        return text
-    first, *others = known
-    text.append(first.label or first.id, Style(color=theme_color(first).rich_color, bold=True))
-    if others:
-        text.append(" · " + ", ".join(theme.label or theme.id for theme in others), Style(dim=True))
+    for number, theme in enumerate(known):
+        if number:
+            text.append(" · " if number == 1 else ", ", DIM)
+        style = Style(color=theme_color(theme).rich_color, bold=True) if number == 0 else DIM
+        if theme.id == chosen:
+            style += Style(underline=True)
+        text.append(theme.label or theme.id, style)
     return text
+
+
+def match_spans(
+    text: str, terms: frozenset[str], spans: tuple[tuple[str, int, int], ...] | None = None
+) -> list[tuple[int, int]]:
+    """Where the query's words stand in ``text`` (from precomputed ``spans`` when given),
+    in reading order: what :func:`paragraph_body` marks, and what ``n`` steps through."""
+    if not terms:
+        return []
+    if spans is None:
+        return sorted(find_terms(text, terms))
+    return sorted((start, end) for term, start, end in spans if term in terms)
 
 
 def paragraph_body(
@@ -122,13 +166,14 @@ def paragraph_body(
     terms: frozenset[str],
     match_style: Style,
     spans: tuple[tuple[str, int, int], ...] | None = None,
+    current: tuple[int, int] | None = None,
+    current_style: Style | None = None,
 ) -> Text:
-    """The paragraph's text with the query's words marked (from precomputed ``spans`` when given)."""
+    """The paragraph's text with the query's words marked (from precomputed ``spans`` when
+    given), and the ``current`` match, if it is in this paragraph, in ``current_style``."""
     text = Text(paragraph.text)
-    if spans is None:
-        mark_terms(text, terms, match_style)
-    elif terms:
-        for term, start, end in spans:
-            if term in terms:
-                text.stylize(match_style, start, end)
+    for start, end in match_spans(paragraph.text, terms, spans):
+        text.stylize(match_style, start, end)
+    if current is not None and current_style is not None:
+        text.stylize(current_style, *current)
     return text
