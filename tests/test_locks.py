@@ -17,6 +17,7 @@ from pathlib import Path
 from conftest import SAMPLE_DATA, subprocess_env
 from pressreader import cli
 from pressreader.library import Library
+from pressreader.library import rebuild as rebuilding
 
 HOLD_LOCK = (
     "import sys, time; from pathlib import Path; from pressreader.library import Library;"
@@ -37,8 +38,9 @@ def _holder(tmp_path: Path, index: Path) -> subprocess.Popen[str]:
 
 
 def test_a_second_import_says_one_is_running_then_a_killed_holder_frees_the_library(
-    tmp_path: Path, capsys
+    tmp_path: Path, capsys, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(rebuilding, "WAIT", 1.0)  # how long a writer waits (5 s by default)
     index = tmp_path / "lib"
     with Library.open(index) as library:
         library.import_paths([SAMPLE_DATA / "000_5e8c0fbe594480b4.txt"])

@@ -671,7 +671,7 @@ class Library:
         try:
             with rebuilding.write_lock(self.path):
                 lock = self._index.lock("WRITELOCK")
-                if not filelock.try_for(lock.acquire, timeout=5.0, delay=0.1):
+                if not filelock.try_for(lock.acquire, timeout=rebuilding.WAIT, delay=0.1):
                     raise busy
                 self._locked = True
                 try:

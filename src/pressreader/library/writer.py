@@ -57,7 +57,13 @@ class SegmentWriter(writing.SegmentWriter):  # type: ignore[misc]
         try:
             super().cancel()
         except Exception:  # the error that made us cancel is the one to report
-            self._finish()
+            # A close that failed (a full disk) left the others undone: each file
+            # is closed on its own, or it stays open until collected.
+            for part in (getattr(self, "perdocwriter", None), getattr(self, "fieldwriter", None)):
+                with contextlib.suppress(Exception):
+                    part.close()  # type: ignore[union-attr]
+            with contextlib.suppress(Exception):
+                self._finish()
         if segment is not None:
             prefix = f"{self.indexname}_{segment.segid}"
             for name in list(self.storage.list()):

@@ -50,7 +50,7 @@ from pressreader.ui.messages import (
 from pressreader.ui.screens.faceting import FacetingScreen
 from pressreader.ui.screens.import_prompt import ImportPrompt
 from pressreader.ui.widgets import notice, result_list
-from pressreader.ui.widgets.article_view import ArticleView, wrap_paragraphs
+from pressreader.ui.widgets.article_view import ArticleView, query_theme, wrap_paragraphs
 from pressreader.ui.widgets.facets import FacetPanel
 from pressreader.ui.widgets.footer import SteadyFooter
 from pressreader.ui.widgets.result_list import ResultList
@@ -59,6 +59,7 @@ from pressreader.ui.widgets.search_box import SearchBox
 if TYPE_CHECKING:
     from textual import events
 
+    from pressreader.config import Settings
     from pressreader.library import Library
 
 #: Below this many columns the article replaces the list instead of sitting beside it.
@@ -152,10 +153,26 @@ class ReaderScreen(FacetingScreen):
     def on_mount(self) -> None:
         self.query_one("#import-progress", ProgressBar).display = False
         self.query_one(FacetPanel).display = False
+        settings = getattr(self.app, "settings", None)
+        if settings is not None:
+            self.query_one(ArticleView).highlight = settings.highlight
         self._show_mode()
         self.query_one(ResultList).focus()
         self.start_search()
         self._watch_timer = self.set_interval(WATCH_INTERVAL, self._watch_library)
+
+    def apply_settings(self, settings: Settings) -> None:
+        """New settings saved (or those in force at start): the app has put the new
+        colours in ``self.themes`` (the dict the panes hold); draw with them, in the
+        chosen highlighting style, in the default sort order."""
+        self.query_one(ResultList).redraw()
+        view = self.query_one(ArticleView)
+        view.set_themes(self.themes)
+        view.highlight = settings.highlight
+        panel = self.query_one(FacetPanel)
+        if panel.facets is not None:
+            panel.show(panel.facets)
+        self.sort = settings.sort
 
     def on_unmount(self) -> None:
         heap.release()
@@ -309,6 +326,7 @@ class ReaderScreen(FacetingScreen):
         results.set_marks(message.marks)
         results.set_result(result.hits, result.total, self.themes, keep=keep)
         view.set_terms(result.terms)
+        view.set_theme_focus(query_theme(result.query, self.themes))
         self.count_facets_now()
 
     # -- further pages ------------------------------------------------------

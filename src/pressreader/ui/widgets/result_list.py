@@ -164,6 +164,11 @@ class ResultList(ScrollView, can_focus=True):
             self._rows.clear()
             self.refresh()
 
+    def redraw(self) -> None:
+        """Draw every row again (the theme colours changed)."""
+        self._rows.clear()
+        self.refresh()
+
     def marks_of(self, article_id: str) -> Flags | None:
         return self._marks.get(article_id)
 
