@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from rich.style import Style
+from textual.binding import Binding
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
@@ -431,6 +432,19 @@ async def test_tab_moves_between_panes(library: Library) -> None:
         assert isinstance(app.focused, Input)
         await pilot.press("tab")
         assert app.focused is results(app)
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, Input)
+        await pilot.press("shift+tab")
+        assert app.focused is detail(app)
+
+
+async def test_ctrl_q_quits_even_from_the_search_box(library: Library) -> None:
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot)
+        await pilot.press("slash", "ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
 
 
 def _key_names(bindings: list[object]) -> set[str]:
@@ -489,8 +503,16 @@ async def test_command_palette_offers_the_actions(library: Library) -> None:
     app = make_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await started(pilot)
-        titles = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"Search", "Toggle sort", "Toggle theme highlighting", "Help"} <= titles
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        assert {"Search", "Toggle sort", "Toggle theme highlighting", "Help", "Settings"} <= set(commands)
+        # The actions of the reader's keys are there by name, each the action of a key.
+        from pressreader.ui.app import ARTICLE_COMMANDS, READER_COMMANDS
+
+        named = (*READER_COMMANDS, *ARTICLE_COMMANDS)
+        for title, _, _action in named:
+            assert title in commands and callable(commands[title].callback), title
+        bindings = [b for b in (*ReaderScreen.BINDINGS, *ArticleView.BINDINGS) if isinstance(b, Binding)]
+        assert {action for *_, action in named} <= {binding.action for binding in bindings}
         await pilot.press("ctrl+p", *"toggle sort")
         await pilot.pause(0.3)
         await pilot.press("enter")

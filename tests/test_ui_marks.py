@@ -271,3 +271,28 @@ async def test_x_exports_the_list_or_the_article_and_asks_before_overwriting(
         exported = json.loads((tmp_path / "pressreader-export.csv").read_text(encoding="utf-8"))
         assert exported["id"] == article.id and exported["title"] == article.title
     library.close()
+
+
+async def test_saved_searches_are_renamed_and_deleted_from_their_list(index: Path) -> None:
+    library = Library.open(index)
+    library.state.save_search("Uranium", "uranium")
+    library.state.save_search("Grain", "grain")
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await started(pilot)
+        results(app).focus()
+        await pilot.press("B")
+        await until(pilot, lambda: isinstance(app.screen, SavedSearchesScreen))
+        listed = app.screen
+        assert isinstance(listed, SavedSearchesScreen)
+        assert [search.name for search in listed.searches] == ["Uranium", "Grain"]
+        await pilot.press("r")  # the first is highlighted
+        await until(pilot, lambda: isinstance(app.screen, NamePrompt))
+        app.screen.query_one(Input).value = "Uranium watch"
+        await pilot.press("enter")
+        await until(pilot, lambda: [s.name for s in listed.searches] == ["Uranium watch", "Grain"])
+        await pilot.press("down", "d")
+        await until(pilot, lambda: [s.name for s in listed.searches] == ["Uranium watch"])
+        await pilot.press("escape")
+    assert [search.name for search in library.state.saved_searches()] == ["Uranium watch"]
+    library.close()

@@ -19,6 +19,7 @@ from pressreader.config import Settings, load_settings, settings_path
 from pressreader.ui.screens.help import HelpScreen
 from pressreader.ui.screens.reader import ReaderScreen
 from pressreader.ui.screens.settings import SettingsScreen
+from pressreader.ui.widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
     from pressreader.library import Library
@@ -119,6 +120,38 @@ class PressReaderApp(App[None]):
                 screen.action_toggle_themes,
             )
             yield SystemCommand("Back to the list", "Leave the article (Esc)", screen.action_back)
+            for title, help_text, action in READER_COMMANDS:
+                yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
+            view = screen.query_one(ArticleView)
+            for title, help_text, action in ARTICLE_COMMANDS:
+                yield SystemCommand(title, help_text, getattr(view, f"action_{action}"))
+
+
+#: The reader's other actions in the command palette: (title, what it does (key), action).
+READER_COMMANDS = (
+    ("Facets", "The query's matches by theme, source and year, over time (f)", "toggle_facets"),
+    ("Save this search", "Keep the query under a name (b)", "save_search"),
+    ("Saved searches", "Open one; see what is new since it was last opened (B)", "saved_searches"),
+    ("Export", "The open article or the whole list: Markdown, JSON or CSV (x)", "export"),
+    ("Import", "Files or folders into the library (i)", "import"),
+    ("Star or unstar", "The open or highlighted article (*)", "toggle_star"),
+    ("Read or unread", "The open or highlighted article (u)", "toggle_read"),
+    ("Note", "Write a note on the article (e)", "edit_note"),
+    ("Open in the browser", "The article's web address (o)", "open_url"),
+    ("Copy title and address", "Of the article, to the clipboard (y)", "copy"),
+)
+#: The article's, run on the article pane.
+ARTICLE_COMMANDS = (
+    ("Next match", "Of the query, in the article (n)", "next_match"),
+    ("Previous match", "Of the query, in the article (N)", "previous_match"),
+    ("Next paragraph of the theme", "The chosen theme's next paragraph (])", "next_theme_paragraph"),
+    (
+        "Previous paragraph of the theme",
+        "The chosen theme's previous paragraph ([)",
+        "previous_theme_paragraph",
+    ),
+    ("Another theme", "Choose the theme ] and [ go through (c)", "cycle_theme"),
+)
 
 
 def make_app(
