@@ -124,3 +124,39 @@ def test_no_results_suggests_a_word(snap_compare: Compare, fresh: Library, size:
         await until(pilot, lambda: "uranium" in str(pilot.app.screen.query_one("#notice").render()))
 
     assert snap_compare(make_app(fresh), terminal_size=size, run_before=_then(misspelled))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_settings_screen(snap_compare: Compare, fresh: Library, size: tuple[int, int]) -> None:
+    async def settings(pilot: Pilot[None]) -> None:
+        results(pilot.app).focus()  # type: ignore[arg-type]
+        await pilot.press("comma")
+
+    assert snap_compare(make_app(fresh), terminal_size=size, run_before=_then(settings))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_saved_searches(snap_compare: Compare, fresh: Library, size: tuple[int, int]) -> None:
+    fresh.state.save_search("Uranium watch", "uranium")
+    fresh.state.save_search("Caspian energy", "theme:energy caspian")
+
+    async def saved(pilot: Pilot[None]) -> None:
+        results(pilot.app).focus()  # type: ignore[arg-type]
+        await pilot.press("B")
+        await until(pilot, lambda: len(getattr(pilot.app.screen, "figures", {})) == 2)
+
+    assert snap_compare(make_app(fresh), terminal_size=size, run_before=_then(saved))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_export_prompt(
+    snap_compare: Compare, fresh: Library, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pressreader.ui.screens.marking.export_folder", lambda: Path("/home/analyst/exports"))
+
+    async def export(pilot: Pilot[None]) -> None:
+        await _uranium_open(pilot)
+        await pilot.press("x")
+
+    app = make_app(fresh)
+    assert snap_compare(app, terminal_size=size, run_before=_then(export))

@@ -93,8 +93,11 @@ class ExportPrompt(ModalScreen[ExportRequest | None]):
                     prompt="all paragraphs",
                     id="export-theme",
                 )
-            default = start.path if start else self.folder / f"pressreader-export{SUFFIX[fmt]}"
+            default = start.path if start else Path(f"pressreader-export{SUFFIX[fmt]}")
             yield Input(str(default), placeholder="file to write", id="export-path")
+            where = Text("A file name alone goes in ", style="dim")
+            where.append(printable(str(self.folder)), style="dim italic")
+            yield Static(where, id="export-folder")
             yield Static(Text(self._exists_message, style="bold"), id="export-error")
             yield Static(Text(HINT, style="dim"), id="export-hint")
 

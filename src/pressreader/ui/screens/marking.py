@@ -36,6 +36,13 @@ if TYPE_CHECKING:
     from pressreader.library import Library
 
 Change = Literal["open", "read", "star", "note"]
+
+
+def export_folder() -> Path:
+    """Where an export goes unless told otherwise: the folder pressreader was started in."""
+    return Path.cwd()
+
+
 #: Searches Up and Down walk back through.
 HISTORY_SHOWN = 200
 
@@ -149,7 +156,7 @@ class MarkingScreen(Screen[None]):
                 query=query,
                 total=result.total if result is not None else 0,
                 themes=dict(self.library.lexicon.themes),
-                folder=Path.cwd(),
+                folder=export_folder(),
             ),
             chosen,
         )
