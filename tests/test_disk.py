@@ -89,15 +89,20 @@ def test_a_full_disk_stops_the_import_cleanly_at_every_size(tmp_path: Path) -> N
     assert counts == sorted(counts) and counts[0] == 0 and counts[-1] > 0, counts
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 400 KB file system of its own (needs root and the right to mount)."""
-    mount = tmp_path / "disk"
+def _mounted(mount: Path, size: str) -> bool:
+    """A tmpfs of ``size`` at ``mount`` (needs root and the right to mount)."""
     mount.mkdir()
     made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount)], capture_output=True, check=False
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True, check=False
     )
-    if made.returncode != 0:
+    return made.returncode == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 400 KB file system of its own."""
+    mount = tmp_path / "disk"
+    if not _mounted(mount, "400k"):
         pytest.skip("cannot mount a small file system here")
     try:
         yield mount
@@ -138,11 +143,7 @@ def test_a_read_only_library_is_read_and_never_changed(tmp_path: Path, capsys) -
     mount: Path | None = None
     if os.geteuid() == 0:  # root writes through permissions: it takes a read-only mount
         mount = tmp_path / "disk"
-        mount.mkdir()
-        made = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True, check=False
-        )
-        if made.returncode != 0:
+        if not _mounted(mount, "8m"):
             pytest.skip("running as root, and cannot mount a read-only file system here")
         index = mount / "lib"
     else:

@@ -10,6 +10,7 @@ from textual.widgets import Input, TextArea
 
 from conftest import SAMPLE_DATA
 from pressreader.library import Library
+from pressreader.model import Article
 from pressreader.ui.app import make_app
 from pressreader.ui.screens.note import NoteScreen
 from pressreader.ui.screens.saved import NamePrompt, SavedSearchesScreen
@@ -33,6 +34,16 @@ def _messages(app) -> list[str]:  # type: ignore[no-untyped-def]
 def _ids(index: Path, query: str) -> list[str]:
     with Library.open(index) as library:
         return [hit.id for hit in library.search(query, limit=None).hits]
+
+
+async def _open_uranium(pilot) -> Article:  # type: ignore[no-untyped-def]
+    """Search "uranium", open the shipment release; the article shown."""
+    await started(pilot)
+    await search(pilot, "uranium")
+    await open_hit(pilot, URANIUM)
+    article = detail(pilot.app).article
+    assert article is not None
+    return article
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -75,11 +86,7 @@ async def test_opening_marks_read_and_u_toggles_it(index: Path) -> None:
     library = Library.open(index)
     async with make_app(library).run_test(size=WIDE) as pilot:
         app = pilot.app
-        await started(pilot)
-        await search(pilot, "uranium")
-        await open_hit(pilot, URANIUM)
-        opened = detail(app).article
-        assert opened is not None
+        opened = await _open_uranium(pilot)
         await _settle(pilot)
         assert opened.id in _ids(index, "is:read")
         await pilot.press("u")  # the article has the focus: it is the one meant
@@ -95,11 +102,7 @@ async def test_e_edits_a_note_that_is_found_with_note_and_has_note(index: Path) 
     library = Library.open(index)
     async with make_app(library).run_test(size=WIDE) as pilot:
         app = pilot.app
-        await started(pilot)
-        await search(pilot, "uranium")
-        await open_hit(pilot, URANIUM)
-        opened = detail(app).article
-        assert opened is not None
+        opened = await _open_uranium(pilot)
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, NoteScreen))
         await pilot.press(*"Ask the Aktau desk")
@@ -232,11 +235,7 @@ async def test_x_exports_the_list_or_the_article_and_asks_before_overwriting(
     library = Library.open(index)
     async with make_app(library).run_test(size=WIDE) as pilot:
         app = pilot.app
-        await started(pilot)
-        await search(pilot, "uranium")
-        await open_hit(pilot, URANIUM)
-        article = detail(app).article
-        assert article is not None
+        article = await _open_uranium(pilot)
         # The whole list, as CSV, only its energy paragraphs.
         await pilot.press("x")
         await until(pilot, lambda: isinstance(app.screen, ExportPrompt))
