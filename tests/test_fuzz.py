@@ -25,6 +25,7 @@ SYNTAX = [
     "body:", "themes:", "src:", "nosuchfield:", "date:2024", "date:2024-13", "date:[2024 to",
     "date:>2024-05", "date:<", "energy", "uranium", "Kazakhstan", "уран", "Қазақстан", "\x1b[31m",
     "\x1b]0;t\x07", "\u202e", "\u200b", "\x00", "[bold]", "[/", "é", "🙂", "x" * 300,
+    "is:", "is:read", "is:unread", "is:starred", "is:bogus", "has:", "has:note", "note:", "note:aktau",
 ]  # fmt: skip
 QUERIES = st.one_of(
     st.text(max_size=60),
