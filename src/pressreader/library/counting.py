@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from pressreader._whoosh import query as wq
+from pressreader.library.marked import Marked
 
 
 def count(searcher: Any, query: Any) -> int:
@@ -46,6 +47,8 @@ def _ids(query: Any, searcher: Any, reader: Any) -> set[int]:
         return _ids(query.a, searcher, reader) - _ids(query.b, searcher, reader)
     if kind is wq.Every:
         return set(range(reader.doc_count_all()))
+    if kind is Marked:
+        return set(query.segment_docnums(reader).tolist())
     if kind is wq.NullQuery.__class__:
         return set()
     if isinstance(query, (wq.Prefix, wq.Wildcard, wq.TermRange)):

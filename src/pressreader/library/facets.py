@@ -31,6 +31,7 @@ import numpy as np
 
 from pressreader._whoosh import query as wq
 from pressreader.library import counting, ranking
+from pressreader.library.marked import segment_arrays
 from pressreader.library.ranking import SearchStopped
 from pressreader.library.schema import ALIASES
 
@@ -138,7 +139,7 @@ def _by_count(counter: Counter[str]) -> Counts:
 def _months(reader: Any) -> tuple[list[str], Any]:
     """Each document's month ("2024-06"; "" when undated) as a number into the
     segment's list of months."""
-    arrays = ranking._segment_arrays(reader)
+    arrays = segment_arrays(reader)
     if "facet:months" not in arrays:
         # Dates are "YYYY-MM-DD" or "": the first seven characters are the month.
         keys, where = np.unique(ranking._dates(reader).astype("<U7"), return_inverse=True)
@@ -149,7 +150,7 @@ def _months(reader: Any) -> tuple[list[str], Any]:
 def _sources(reader: Any) -> tuple[list[str], Any]:
     """Each document's source name (as the release gives it, the same as the
     stored ``source_name``) as a number into the segment's list of names."""
-    arrays = ranking._segment_arrays(reader)
+    arrays = segment_arrays(reader)
     if "facet:sources" not in arrays:
         column = reader.column_reader("source")
         names = [v.decode("utf-8") if isinstance(v, bytes) else str(v or "") for v in column]
@@ -161,7 +162,7 @@ def _sources(reader: Any) -> tuple[list[str], Any]:
 def _themes(reader: Any) -> tuple[list[str], Any]:
     """The segment's theme ids, and a document x theme matrix: True where the
     document has the theme among its themes (from each theme's postings)."""
-    arrays = ranking._segment_arrays(reader)
+    arrays = segment_arrays(reader)
     if "facet:themes" not in arrays:
         keys: list[str] = []
         columns = []

@@ -30,7 +30,7 @@ import numpy as np
 
 from pressreader._whoosh import query as wq
 from pressreader._whoosh import scoring
-from pressreader.library.marked import Marked
+from pressreader.library.marked import Marked, segment_arrays
 from pressreader.library.phrase import positions as _positions
 
 Arrays = tuple[Any, Any]  # (sorted document numbers, scores)
@@ -291,14 +291,9 @@ def _scores(
     return scorer.idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / scorer.avgfl)))
 
 
-def _segment_arrays(reader: Any) -> dict[str, Any]:
-    """Arrays read once per segment, kept with its reader (a segment never changes)."""
-    return reader.__dict__.setdefault("_pressreader_arrays", {})  # type: ignore[no-any-return]
-
-
 def _lengths(reader: Any, fieldname: str) -> Any:
     """The field's length for every document of the segment, as BM25 reads it."""
-    arrays = _segment_arrays(reader)
+    arrays = segment_arrays(reader)
     key = f"length:{fieldname}"
     if key not in arrays:
         count = reader.doc_count_all()
@@ -309,7 +304,7 @@ def _lengths(reader: Any, fieldname: str) -> Any:
 
 def _dates(reader: Any) -> Any:
     """Every document's date in the segment ("" for none), as Whoosh's date sort reads it."""
-    arrays = _segment_arrays(reader)
+    arrays = segment_arrays(reader)
     if "dates" not in arrays:
         column = reader.column_reader("date")
         values = [column[n] for n in range(reader.doc_count_all())]
