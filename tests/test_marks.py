@@ -84,3 +84,53 @@ def test_the_command_line_filters_the_same(marked: tuple[Library, list[str]], ca
     assert code == 0
     found = {json.loads(line)["id"] for line in capsys.readouterr().out.splitlines() if line.strip()}
     assert found == {uranium[0], uranium[5]}
+
+
+def test_new_since_counts_only_what_was_added_or_changed(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    files = sorted(SAMPLE_DATA.glob("*.md"))
+    for path in files[:20]:
+        (sources / path.name).write_bytes(path.read_bytes())
+    with Library.open(tmp_path / "lib") as library:
+        library.import_paths([sources])
+        marker = library.marker()
+        assert library.new_matches("", marker) == 0
+        with library._catalog.transaction() as db:
+            db.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
+    # Opened by another schema: the index is made again and every article written
+    # again, classified anew; nothing is new for that.
+    with Library.open(tmp_path / "lib") as library:
+        assert library.new_matches("", marker) == 0
+        # Three new files, and one changed: four new.
+        for path in files[20:23]:
+            (sources / path.name).write_bytes(path.read_bytes())
+        changed = sources / files[0].name
+        changed.write_text(
+            changed.read_text(encoding="utf-8") + "\nA new closing paragraph.\n", encoding="utf-8"
+        )
+        library.import_paths([sources])
+        assert library.new_matches("", marker) == 4
+        assert library.new_matches("", library.marker()) == 0
+        # A marker of another catalog (this library before a rebuild, say) means nothing here.
+        other = marker.split(":")[0][::-1] + ":0"
+        assert library.new_matches("", other) is None
+        assert library.new_matches("", None) is None
+
+
+def test_a_catalog_from_before_new_since_is_upgraded(tmp_path: Path) -> None:
+    import sqlite3
+
+    with Library.open(tmp_path / "lib") as library:
+        library.import_paths([SAMPLE_DATA / "000_5e8c0fbe594480b4.txt"])
+    db = sqlite3.connect(tmp_path / "lib" / "catalog.sqlite3")
+    db.execute("DROP INDEX articles_seq")
+    db.execute("ALTER TABLE articles DROP COLUMN seq")
+    db.execute("DELETE FROM meta WHERE key IN ('uuid', 'seq')")
+    db.commit()
+    db.close()
+    with Library.open(tmp_path / "lib") as library:
+        marker = library.marker()
+        assert library.count() == 1 and library.new_matches("", marker) == 0
+        library.import_paths([SAMPLE_DATA / "2022-12-14-saryarka-uranium-trans-caspian-shipment.md"])
+        assert library.new_matches("", marker) == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,7 +36,8 @@ CREATE TABLE IF NOT EXISTS articles (
     title TEXT NOT NULL,
     themes TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    seq INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE INDEX IF NOT EXISTS articles_fingerprint ON articles(fingerprint);
@@ -113,7 +115,19 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._upgrade()
         self._read = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+
+    def _upgrade(self) -> None:
+        """What catalogs of earlier versions lack: each article's ``seq`` (the write it
+        was added or changed in: "new since" a saved search was opened) and the
+        catalog's own ``uuid`` (a marker of another catalog, say before a rebuild,
+        means nothing here)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
+        if "seq" not in columns:
+            self._db.execute("ALTER TABLE articles ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
+        self._db.execute("CREATE INDEX IF NOT EXISTS articles_seq ON articles(seq)")
+        self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('uuid', ?)", (uuid.uuid4().hex,))
 
     def close(self) -> None:
         with self._lock, self._read_lock:
@@ -124,6 +138,11 @@ class Catalog:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
+            # Articles this transaction adds or changes carry its number (put_article).
+            self._db.execute(
+                "INSERT INTO meta (key, value) VALUES ('seq', '1')"
+                " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
             try:
                 yield self._db
             except BaseException:
@@ -205,10 +224,18 @@ class Catalog:
 
     @staticmethod
     def put_article(db: sqlite3.Connection, article: Article, position: int, fingerprint: str) -> None:
+        # An article written again with the same text (classified anew, moved to
+        # another file) keeps its seq: it is not new to anyone.
         db.execute(
-            "INSERT OR REPLACE INTO articles"
-            " (id, path, position, date, source, title, themes, fingerprint, data)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles"
+            " (id, path, position, date, source, title, themes, fingerprint, data, seq)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'))"
+            " ON CONFLICT(id) DO UPDATE SET path = excluded.path, position = excluded.position,"
+            " date = excluded.date, source = excluded.source, title = excluded.title,"
+            " themes = excluded.themes, data = excluded.data,"
+            " seq = CASE WHEN articles.fingerprint = excluded.fingerprint THEN articles.seq"
+            " ELSE excluded.seq END, fingerprint = excluded.fingerprint",
             (
                 article.id,
                 article.path,
@@ -265,16 +292,23 @@ class Catalog:
         for article_id, data, position, fingerprint in rows:
             yield article_from_json(article_id, data), position, fingerprint
 
-    def marker(self) -> int:
-        """Where the catalog's additions have got to: articles added (or changed)
-        later have a higher row number (what "new since" a saved search is measured by)."""
+    def marker(self) -> str:
+        """Where the catalog's writes have got to, as ``uuid:seq``: the articles added
+        or changed by later writes are "new" since (see :meth:`ids_after`)."""
         with self._read_lock:
-            return int(self._read.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0])
+            seq = self._read.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+            row = self._read.execute("SELECT value FROM meta WHERE key = 'uuid'").fetchone()
+        return f"{row[0] if row else ''}:{int(seq)}"
 
-    def ids_after(self, marker: int) -> frozenset[str]:
-        """The articles added or changed since ``marker``."""
+    def ids_after(self, marker: str) -> frozenset[str] | None:
+        """The articles added or changed since ``marker``; None when the marker is not
+        this catalog's (another catalog's, as before a rebuild, or not a marker)."""
+        catalog, _, seq = str(marker).partition(":")
         with self._read_lock:
-            rows = self._read.execute("SELECT id FROM articles WHERE rowid > ?", (marker,)).fetchall()
+            row = self._read.execute("SELECT value FROM meta WHERE key = 'uuid'").fetchone()
+            if not row or row[0] != catalog or not seq.isdigit():
+                return None
+            rows = self._read.execute("SELECT id FROM articles WHERE seq > ?", (int(seq),)).fetchall()
         return frozenset(row[0] for row in rows)
 
     def count(self) -> int:

@@ -488,22 +488,24 @@ class Library:
             raise self._damaged(error) from None
         return replace(found, query=text)
 
-    def marker(self) -> int:
+    def marker(self) -> str:
         """Where the library's additions have got to now (for "new since" counts):
         articles added or changed later are "new" to :meth:`new_matches`."""
         return self._catalog.marker()
 
-    def new_matches(self, text: str, marker: int | str | None) -> int:
+    def new_matches(self, text: str, marker: int | str | None) -> int | None:
         """How many articles ``text`` finds that were added or changed since
-        ``marker`` (from :meth:`marker`); 0 for a bad query or no marker."""
-        if not isinstance(marker, int):
-            return 0
-        fresh = self._catalog.ids_after(marker)
-        if not fresh:
-            return 0
+        ``marker`` (from :meth:`marker`); None when the marker means nothing here
+        (none, or another catalog's: the library was rebuilt since) or the query
+        is malformed."""
+        fresh = self._catalog.ids_after(str(marker)) if marker is not None else None
+        if fresh is None:
+            return None
         try:
             query = self._parser.parse(text)
         except QueryError:
+            return None
+        if not fresh:
             return 0
         only = Marked("new", fresh)
         query = only if query is None else wq.And([query, only])
