@@ -160,7 +160,7 @@ step = sys.argv[2]
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 if step == "importing":
-    Library.import_paths = lambda self, *a, **k: die()
+    Library._import_paths = lambda self, *a, **k: die()
 elif step == "ready":
     r.swap = die
 elif step == "aside":
@@ -209,3 +209,50 @@ def test_roots_are_recorded_once_each(tmp_path: Path) -> None:
     roots = rebuilding.recorded_roots(index)
     assert roots == [str(sources.resolve()), str(next(sources.glob("*.md")).resolve())]
     assert os.path.isabs(roots[0])
+
+
+def test_a_full_disk_during_a_rebuild_leaves_the_library_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    _, index = _library(tmp_path)
+    _truncate_postings(index)
+
+    def names() -> list[str]:  # (SQLite's -wal and -shm come and go with readers)
+        return sorted(p.name for p in index.iterdir() if not p.name.endswith(("-wal", "-shm")))
+
+    before = names()
+
+    def no_room(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Library, "_import_paths", no_room)
+    with pytest.raises(
+        LibraryError, match=r"cannot rebuild the library .*: the disk is full; the library is as it was"
+    ):
+        Library.rebuild(index)
+    assert names() == before  # no half-built .rebuild/ left on the full disk
+    monkeypatch.undo()
+    Library.rebuild(index)
+    assert len(_titles(index, "uranium")) == 9
+
+
+def test_a_damaged_state_store_is_said_plainly_on_the_command_line(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _, index = _library(tmp_path)
+    (index / "state.sqlite3").write_bytes(b"not a database" * 100)
+    assert cli.main(["search", "is:starred", "--index", str(index)]) == 1
+    err = capsys.readouterr().err
+    assert "state.sqlite3" in err and "unexpected error" not in err
+    assert cli.main(["search", "uranium", "--index", str(index), "--json"]) == 0  # the rest still works
+
+
+def test_catching_up_never_makes_an_empty_catalog(tmp_path: Path) -> None:
+    _, index = _library(tmp_path)
+    with Library.open(index) as library:
+        catalog = index / "catalog.sqlite3"
+        catalog.rename(tmp_path / "aside.sqlite3")  # as a swap half done leaves it
+        assert library.outdated()
+        assert library.catch_up() is False
+        assert not catalog.exists()
+        (tmp_path / "aside.sqlite3").rename(catalog)

@@ -35,6 +35,7 @@ from pressreader.library.export import (
     format_for,
     resolve_theme,
 )
+from pressreader.library.state import StateError
 from pressreader.model import Article, FileReport, ImportReport
 from pressreader.printable import printable
 from pressreader.themes import Lexicon, LexiconError, load_lexicon
@@ -235,7 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "fetch": _fetch,
         }[command]
         return handler(args, out, err)
-    except (CommandError, LibraryError, LexiconError, cli_feeds.Failed) as error:
+    except (CommandError, LibraryError, LexiconError, StateError, cli_feeds.Failed) as error:
         err.print(Text(printable(f"pressreader: {error}")))
         return EXIT_FAILED
     except UsageError as error:

@@ -37,7 +37,7 @@ from pressreader.library.ranking import SearchStopped
 from pressreader.library.rebuild import RebuildReport
 from pressreader.library.schema import SCHEMA_VERSION, build_schema, document
 from pressreader.library.snippets import snippet
-from pressreader.library.state import State
+from pressreader.library.state import State, StateError
 from pressreader.library.suggest import suggest
 from pressreader.library.writer import SegmentWriter
 from pressreader.model import (
@@ -86,7 +86,13 @@ class Library:
         ):
             # Another schema, or an import killed between the index's commit and
             # the catalog's: the catalog is the truth, the index is rebuilt from it.
-            self._rebuild_index()
+            # Not while another process writes: between its index's commit and its
+            # catalog's the two disagree for a moment, and its index is not ours to swap.
+            try:
+                with rebuilding.write_lock(path, timeout=0.0):
+                    self._rebuild_index()
+            except rebuilding.Busy:
+                pass
         self._searcher = self._index.searcher()
         self._state: State | None = None
         self._parser = QueryParser(
@@ -177,19 +183,26 @@ class Library:
         try:
             with rebuilding.write_lock(path):
                 rebuilding.finish_pending(path, locked=True)
-                report = cls._rebuild_into(path, pending, lexicon, progress)
-                rebuilding.mark(pending, rebuilding.READY)
+                try:
+                    report = cls._rebuild_into(path, pending, lexicon, progress)
+                    rebuilding.mark(pending, rebuilding.READY)
+                except BaseException:
+                    # Whatever stopped it (a full disk, Ctrl-C): the half-built library goes.
+                    shutil.rmtree(pending, ignore_errors=True)
+                    raise
                 rebuilding.swap(path)
         except rebuilding.Busy:
             raise LibraryError(
                 f"another import is writing to the library in {path}; try again when it ends"
             ) from None
-        except OSError as error:
-            if not (pending / rebuilding.READY).exists():
-                shutil.rmtree(pending, ignore_errors=True)
+        except (OSError, sqlite3.OperationalError) as error:
+            if (pending / rebuilding.READY).exists():
+                raise LibraryError(
+                    f"the rebuild of the library in {path} stopped while putting the new library in "
+                    f"place ({_reason(error)}); opening the library finishes it"
+                ) from None
             raise LibraryError(
-                f"cannot rebuild the library in {path}: {error.strerror or error}"
-                f"{f' ({error.filename})' if error.filename else ''}; the library is as it was"
+                f"cannot rebuild the library in {path}: {_reason(error)}; the library is as it was"
             ) from None
         return report
 
@@ -209,7 +222,8 @@ class Library:
         pending.mkdir()
         library = cls(pending, lexicon)
         try:
-            imported = library.import_paths([Path(source) for source in sources], progress, remember=False)
+            # Unwrapped: a write that fails is the rebuild's to report, not an import's.
+            imported = library._import_paths([Path(source) for source in sources], progress, remember=False)
             carried = 0
             if not from_roots:
                 # Files that could not be read again: their articles stay as the old catalog had them.
@@ -325,21 +339,32 @@ class Library:
         """Whether an import or a rebuild (of any process) is writing now."""
         return rebuilding.is_locked(self.path)
 
-    def catch_up(self) -> None:
+    def catch_up(self) -> bool:
         """See what other processes wrote: the index's new segments, or after a
-        rebuild, the new catalog and index in place of the old ones."""
+        rebuild, the new catalog and index in place of the old ones.  False when
+        there was nothing to see, or nothing whole yet (a rebuild's swap half done:
+        the next look finishes it, as opening does)."""
         with self._lock:
-            if _identity(self._catalog.path) != self._catalog_identity and not self.read_only:
-                catalog = Catalog(self.path / "catalog.sqlite3")
-                index = whoosh_index.open_dir(str(self._whoosh_dir), indexname=INDEX_NAME)
-                old_catalog, old_searcher = self._catalog, self._searcher
-                self._catalog, self._index = catalog, index
-                self._searcher = index.searcher()
-                self._catalog_identity = _identity(catalog.path)
-                old_searcher.close()
-                old_catalog.close()
-            elif not self._searcher.up_to_date():
+            if _identity(self._catalog.path) == self._catalog_identity:
+                if self._searcher.up_to_date():
+                    return False
                 self._refresh()
+                return True
+            if not self.read_only:
+                rebuilding.finish_pending(self.path)
+            if not self._catalog.path.is_file():
+                return False  # never an empty catalog made in the place of a missing one
+            catalog = Catalog(self._catalog.path, read_only=self.read_only)
+            index = whoosh_index.open_dir(
+                str(self._whoosh_dir), indexname=INDEX_NAME, readonly=self.read_only
+            )
+            old_catalog, old_searcher = self._catalog, self._searcher
+            self._catalog, self._index = catalog, index
+            self._searcher = index.searcher()
+            self._catalog_identity = _identity(catalog.path)
+            old_searcher.close()
+            old_catalog.close()
+            return True
 
     # ---------------------------------------------------------------- reading
     def count(self) -> int:
@@ -503,7 +528,7 @@ class Library:
             return None
         try:
             query = self._parser.parse(text)
-        except QueryError:
+        except (QueryError, StateError):
             return None
         if not fresh:
             return 0
@@ -527,7 +552,7 @@ class Library:
         """Whether ``text`` is a valid query with at least one match."""
         try:
             query = self._parser.parse(text)
-        except QueryError:
+        except (QueryError, StateError):
             return False
         with self._lock:
             return query is not None and not self._searcher.search(query, limit=1).is_empty()
@@ -1055,6 +1080,16 @@ def cannot_write(error: BaseException) -> str | None:
         if "disk i/o error" in message or "unable to open database file" in message:
             return "the disk refused a write (full, read-only or failing)"
     return None
+
+
+def _reason(error: BaseException) -> str:
+    """What went wrong, in words: a full disk or a read-only folder said so, else the error."""
+    reason = cannot_write(error)
+    if reason is not None:
+        return reason
+    if isinstance(error, OSError):
+        return f"{error.strerror or error}{f' ({error.filename})' if error.filename else ''}"
+    return str(error)
 
 
 def _identity(path: Path) -> tuple[int, int]:

@@ -51,7 +51,7 @@ class SegmentWriter(writing.SegmentWriter):  # type: ignore[misc]
     def cancel(self) -> None:
         """Give up, and delete what was written of the new segment (a full disk
         should not stay full of a segment the index will never list)."""
-        if self.is_closed:  # committed: the index lists the segment now
+        if self.is_closed or getattr(self, "_listed", False):  # committed: the index lists the segment
             return
         segment = getattr(self, "newsegment", None)
         try:
@@ -74,10 +74,12 @@ class SegmentWriter(writing.SegmentWriter):  # type: ignore[misc]
     def _commit_toc(self, segments: list[Any]) -> None:
         if not self.keep_files:
             super()._commit_toc(segments)
-            return
-        from pressreader._whoosh import index
+        else:
+            from pressreader._whoosh import index
 
-        index.TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
+            index.TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
+        # The index lists the new segment now: cancel must never delete its files.
+        self._listed = True
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
