@@ -24,6 +24,7 @@ import pytest
 from conftest import SAMPLE_DATA, subprocess_env
 from pressreader import cli
 from pressreader.library import Library
+from pressreader.library.state import StateError
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX resource limits and mounts")
 
@@ -150,6 +151,9 @@ def test_a_read_only_library_is_read_and_never_changed(tmp_path: Path, capsys) -
         index = tmp_path / "lib"
     try:
         assert cli.main(["import", str(SAMPLE_DATA), "--index", str(index)]) == 0
+        with Library.open(index) as library:  # the reader's own marks, made before
+            starred = library.search("uranium", limit=1).hits[0].id
+            library.state.toggle_star(starred)
         before = sorted((p.name, p.stat().st_size) for p in index.rglob("*") if p.is_file())
         _read_only(index, mount)
         capsys.readouterr()
@@ -158,6 +162,13 @@ def test_a_read_only_library_is_read_and_never_changed(tmp_path: Path, capsys) -
         assert len(capsys.readouterr().out.splitlines()) == 9
         assert cli.main(["stats", "--index", str(index), "--json"]) == 0
         assert json.loads(capsys.readouterr().out)["articles"] == 43
+        # ...the marks read as ever, and not changed...
+        assert cli.main(["search", "is:starred", "--index", str(index), "--json"]) == 0
+        assert [json.loads(line)["id"] for line in capsys.readouterr().out.splitlines()] == [starred]
+        with Library.open(index) as library:
+            assert library.read_only
+            with pytest.raises(StateError, match="read-only"):
+                library.state.toggle_star(starred)
         # ...and every change refused in one clear line.
         for command in (["import", str(SAMPLE_DATA)], ["rebuild"]):
             assert cli.main([*command, "--index", str(index)]) == 1

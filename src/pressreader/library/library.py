@@ -309,7 +309,7 @@ class Library:
         Opened on first use; raises :class:`StateError` when it cannot be."""
         with self._lock:
             if self._state is None:
-                self._state = State.for_library(self.path)
+                self._state = State.for_library(self.path, read_only=self.read_only)
             return self._state
 
     def close(self) -> None:

@@ -175,12 +175,21 @@ class State:
     """Thread-safe access to one state file; several may share it, across processes."""
 
     def __init__(
-        self, path: Path, *, clock: Callable[[], float] = time.time, history_limit: int = HISTORY_LIMIT
+        self,
+        path: Path,
+        *,
+        clock: Callable[[], float] = time.time,
+        history_limit: int = HISTORY_LIMIT,
+        read_only: bool = False,
     ) -> None:
         """Open the state file at ``path``, creating it (and its folder) when missing.
         ``clock`` gives the times recorded; ``history_limit`` caps the search history.
+        ``read_only``: a library in a folder that may not be written (a read-only
+        mount, a shared archive): the file is read as it is (none: an empty state),
+        and every write raises :class:`StateError` saying so.
         Raises :class:`StateError` when the file is damaged, newer, or cannot be written."""
         self.path = Path(path)
+        self.read_only = read_only
         self._clock = clock
         self._history_limit = history_limit
         self._lock = threading.RLock()
@@ -193,6 +202,9 @@ class State:
         self._read: sqlite3.Connection | None = None
         try:
             self._check_header()
+            if read_only:
+                self._open_read_only()
+                return
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._guard():
                 self._db = sqlite3.connect(
@@ -213,6 +225,19 @@ class State:
                 reason = _OS_REASONS.get(error.errno or 0, "unavailable")
                 raise self._error(reason, f"cannot open it: {error.strerror or error}") from error
             raise
+
+    def _open_read_only(self) -> None:
+        """SQLite cannot keep its WAL index in a folder it may not write; a file no one
+        can change may be read as immutable.  No file: an empty state, in memory."""
+        with self._guard():
+            if self.path.is_file():
+                where = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+                self._db = sqlite3.connect(where, uri=True, check_same_thread=False, isolation_level=None)
+                self._read = sqlite3.connect(where, uri=True, check_same_thread=False, isolation_level=None)
+            else:
+                self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+                self._setup()
+                self._read = self._db
 
     @classmethod
     def for_library(cls, folder: Path, **options: Any) -> State:
@@ -239,8 +264,9 @@ class State:
             "damaged": f"{where} is damaged ({detail}) and was left as it is: move it aside to start "
             "afresh (read marks, stars, notes and saved searches empty), or put a backup in its place",
             "newer": f"{where} was written by a newer pressreader ({detail}); upgrade pressreader to use it",
-            "readonly": f"cannot write {where}: the file or its folder is read-only; nothing was changed. "
-            "Make the folder writable, or name another library with --index",
+            "readonly": f"cannot write {where}: the file or its folder is read-only; nothing was changed "
+            "(read marks, stars, notes and saved searches are only read there). Make the folder "
+            "writable, or name another library with --index",
             "full": f"cannot write {where}: the disk is full; nothing was changed. Free some space and "
             "try again",
             "busy": f"{where} is busy: another pressreader has been writing it for a while; nothing was "
@@ -287,6 +313,8 @@ class State:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One transaction on the writer connection; bumps the generation when it changed rows."""
+        if self.read_only:
+            raise self._error("readonly", "the library is read-only")
         with self._lock, self._guard():
             db = self._writer()
             db.execute("BEGIN IMMEDIATE")
