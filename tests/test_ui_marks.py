@@ -3,13 +3,15 @@ driven with Pilot; each survives quitting and launching again."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, OptionList, TextArea
 
 from conftest import SAMPLE_DATA
 from pressreader.library import Library
+from pressreader.library.state import StateError
 from pressreader.model import Article
 from pressreader.ui.app import make_app
 from pressreader.ui.screens.note import NoteScreen
@@ -258,17 +260,103 @@ async def test_x_exports_the_list_or_the_article_and_asks_before_overwriting(
         app.screen.query_one("#export-format", Select).value = "json"
         await pilot.pause()
         path_box = app.screen.query_one("#export-path", Input)
-        path_box.value = str(tmp_path / "pressreader-export.csv")
+        assert path_box.value == "pressreader-export.json"
+        (tmp_path / "pressreader-export.json").write_text("kept until asked", encoding="utf-8")
         path_box.focus()
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ExportPrompt)  # not yet: the file exists
         assert "exists" in str(app.screen.query_one("#export-error").render())
-        assert (tmp_path / "pressreader-export.csv").read_text(encoding="utf-8").startswith("id,")
+        assert (tmp_path / "pressreader-export.json").read_text(encoding="utf-8") == "kept until asked"
         await pilot.press("enter")
         await until(pilot, lambda: any("Exported 1 article " in m for m in _messages(app)))
-        exported = json.loads((tmp_path / "pressreader-export.csv").read_text(encoding="utf-8"))
+        exported = json.loads((tmp_path / "pressreader-export.json").read_text(encoding="utf-8"))
         assert exported["id"] == article.id and exported["title"] == article.title
+    library.close()
+
+
+async def test_the_export_format_follows_a_typed_suffix_and_theme_labels_are_not_markup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Select
+    from textual.widgets._select import SelectOverlay
+
+    from pressreader.themes import load_lexicon
+    from pressreader.ui.screens.export_prompt import ExportPrompt
+
+    themes = tmp_path / "themes.toml"
+    themes.write_text('[themes.energy]\nlabel = "En[/x"\n', encoding="utf-8")
+    library = Library.open(tmp_path / "lib", lexicon=load_lexicon(themes))
+    library.import_paths([SAMPLE_DATA])
+    monkeypatch.chdir(tmp_path)
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await _open_uranium(pilot)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportPrompt))
+        # The lexicon's label, as written, in the list of themes (not read as markup).
+        theme_select = app.screen.query_one("#export-theme", Select)
+        theme_select.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert theme_select.expanded
+        overlay = theme_select.query_one(SelectOverlay)
+        assert "only En[/x paragraphs" in [str(option.prompt) for option in overlay.options]
+        await pilot.press("escape")
+        # Markdown is chosen; out.csv typed: CSV is written.
+        formats = app.screen.query_one("#export-format", Select)
+        assert formats.value == "md"
+        path_box = app.screen.query_one("#export-path", Input)
+        path_box.focus()
+        path_box.value = ""
+        await pilot.press(*"out.csv")
+        await pilot.pause()
+        assert formats.value == "csv"
+        assert path_box.value == "out.csv"
+        await pilot.press("enter")
+        await until(pilot, lambda: any("Exported 1 article " in m for m in _messages(app)))
+        assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("id,title,")
+        # .markdown is Markdown's too, and is kept as typed.
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportPrompt))
+        path_box = app.screen.query_one("#export-path", Input)
+        path_box.value = "notes.json"
+        await pilot.pause()
+        assert app.screen.query_one("#export-format", Select).value == "json"
+        path_box.value = "notes.markdown"
+        await pilot.pause()
+        assert app.screen.query_one("#export-format", Select).value == "md"
+        assert path_box.value == "notes.markdown"
+        await pilot.press("escape")
+    library.close()
+
+
+async def test_a_file_made_while_exporting_is_not_overwritten_and_said_in_the_apps_words(
+    index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pressreader.library import export
+    from pressreader.ui.screens.export_prompt import ExportPrompt
+
+    export_article = export.export_article
+
+    def raced(article, fmt, path, **options):  # type: ignore[no-untyped-def]
+        path.write_text("another program's", encoding="utf-8")  # after the prompt looked
+        return export_article(article, fmt, path, **options)
+
+    monkeypatch.setattr(export, "export_article", raced)
+    monkeypatch.chdir(tmp_path)
+    library = Library.open(index)
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await _open_uranium(pilot)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportPrompt))
+        await pilot.press("enter")
+        target = tmp_path / "pressreader-export.md"
+        await until(pilot, lambda: any("exists" in m for m in _messages(app)))
+        assert f"{target} exists: export again to overwrite it." in _messages(app)
+        assert not any("--force" in m for m in _messages(app))
+        assert target.read_text(encoding="utf-8") == "another program's"
     library.close()
 
 
@@ -294,4 +382,177 @@ async def test_saved_searches_are_renamed_and_deleted_from_their_list(index: Pat
         await until(pilot, lambda: [s.name for s in listed.searches] == ["Uranium watch"])
         await pilot.press("escape")
     assert [search.name for search in library.state.saved_searches()] == ["Uranium watch"]
+    library.close()
+
+
+# -- a state store that cannot be written -------------------------------------
+
+
+def _refusing(calls: list[bool] | None = None):  # type: ignore[no-untyped-def]
+    """A state method that fails as a full disk does (its message holds an escape
+    sequence, as a folder's name may); ``calls`` notes whether each ran on the UI thread."""
+
+    def refuse(*_args: object, **_options: object) -> None:
+        if calls is not None:
+            calls.append(threading.current_thread() is threading.main_thread())
+        raise StateError(
+            "cannot write the reading state in /lib\x1b[31m/state.sqlite3: the disk is full",
+            path=Path("/lib/state.sqlite3"),
+            reason="full",
+        )
+
+    return refuse
+
+
+def _full(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [message for message in _messages(app) if "the disk is full" in message]
+
+
+async def test_saved_searches_live_on_when_the_state_store_cannot_be_written(
+    index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = Library.open(index)
+    library.state.save_search("Uranium", "uranium")
+    on_ui_thread: list[bool] = []
+    monkeypatch.setattr(library.state, "delete_search", _refusing(on_ui_thread))
+    monkeypatch.setattr(library.state, "rename_search", _refusing(on_ui_thread))
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await started(pilot)
+        results(app).focus()
+        await pilot.press("B")
+        await until(pilot, lambda: isinstance(app.screen, SavedSearchesScreen))
+        listed = app.screen
+        assert isinstance(listed, SavedSearchesScreen)
+        await pilot.press("d")
+        await until(pilot, lambda: len(_full(app)) == 1)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, NamePrompt))
+        app.screen.query_one(Input).value = "Uranium watch"
+        await pilot.press("enter")
+        await until(pilot, lambda: len(_full(app)) == 2)
+        assert app.screen is listed and [search.name for search in listed.searches] == ["Uranium"]
+        assert on_ui_thread == [False, False]  # written in workers
+        # Said as text, the escape sequence shown, not sent to the terminal.
+        assert all("/lib\\x1b[31m/state.sqlite3" in message for message in _full(app))
+        assert not any("\x1b" in message for message in _messages(app))
+        # A store that cannot even be read: the list says so.
+        monkeypatch.setattr(library.state, "saved_searches", _refusing(on_ui_thread))
+        await pilot.press("escape")
+        await pilot.press("B")
+        await until(pilot, lambda: len(_full(app)) == 3)
+        listed = app.screen
+        assert isinstance(listed, SavedSearchesScreen) and listed.searches == []
+        assert "cannot be read" in str(listed.query_one(OptionList).get_option_at_index(0).prompt)
+        assert on_ui_thread == [False, False, False]
+    library.close()
+
+
+async def test_a_reload_stops_the_count_under_way(index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    library = Library.open(index)
+    for name in ("Uranium", "Grain", "Water"):
+        library.state.save_search(name, name.lower())
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await started(pilot)
+        counted: list[str] = []
+        going_on = threading.Event()
+        search_all = library.search
+
+        def counting(query: str, **options):  # type: ignore[no-untyped-def]
+            if options.get("limit") == 1:  # a saved search counted
+                counted.append(query)
+                if len(counted) == 1:
+                    going_on.wait(5)  # the first count is slow...
+            return search_all(query, **options)
+
+        monkeypatch.setattr(library, "search", counting)
+        results(app).focus()
+        await pilot.press("B")
+        while not counted:
+            await pilot.pause(0.02)
+        listed = app.screen
+        assert isinstance(listed, SavedSearchesScreen)
+        # ...and meanwhile one is deleted: the list is read and counted again.
+        await pilot.press("d")
+        while len(listed.searches) != 2:
+            await pilot.pause(0.02)
+        going_on.set()
+        await until(pilot, lambda: len(listed.figures) == 2)
+        assert sorted(counted) == ["grain", "uranium", "water"]  # not grain and water twice
+        await pilot.press("escape")
+    library.close()
+
+
+async def test_a_state_store_that_cannot_be_written_is_said_once(
+    index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = Library.open(index)
+    for name in ("set_read", "add_history", "toggle_star"):
+        monkeypatch.setattr(library.state, name, _refusing())
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await started(pilot)
+        await search(pilot, "uranium")
+        await pilot.press("enter")  # searched on purpose: the history is written
+        for number in range(3):  # each opened article is marked read
+            results(app).focus()
+            await pilot.press("home", *["j"] * number, "enter")
+            await until(pilot, lambda: detail(app).article is not None and app.focused is detail(app))
+        await _settle(pilot)
+        said = [n for n in app._notifications if n.severity != "information"]
+        assert [n.title for n in said] == ["Read marks and history are not kept"]
+        assert "the disk is full" in str(said[0].message)
+        # What was asked for is said each time.
+        await pilot.press("asterisk")
+        await until(pilot, lambda: len(_full(app)) == 2)
+        await pilot.press("asterisk")
+        await until(pilot, lambda: len(_full(app)) == 3)
+        assert [n.title for n in app._notifications if n.severity == "error"] == ["Star not kept"] * 2
+    library.close()
+
+
+async def test_a_read_only_library_says_marks_cannot_be_kept(index: Path) -> None:
+    library = Library.open(index)
+    library.state.history()  # opened writable: nothing but the reader's own check refuses a write
+    library.read_only = True  # as Library.open makes it for a folder it may not write
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await _open_uranium(pilot)
+        for key in ("u", "asterisk", "u", "e"):
+            await pilot.press(key)
+        await _settle(pilot)
+        assert not isinstance(app.screen, NoteScreen)
+        await pilot.press("b")
+        await pilot.pause()
+        assert not isinstance(app.screen, NamePrompt)
+        assert _messages(app) == [
+            "This library is read-only: read marks cannot be kept.",
+            "This library is read-only: stars cannot be kept.",
+            "This library is read-only: read marks cannot be kept.",
+            "This library is read-only: notes cannot be kept.",
+            "This library is read-only: saved searches cannot be kept.",
+        ]
+    assert library.state.history() == []
+    library.close()
+    assert _ids(index, "is:read") == [] and _ids(index, "is:starred") == []
+
+
+async def test_a_failed_history_write_is_named_for_what_it_was(
+    index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_query: str) -> None:
+        raise RuntimeError("no history today")
+
+    library = Library.open(index)
+    monkeypatch.setattr(library.state, "add_history", broken)
+    async with make_app(library).run_test(size=WIDE) as pilot:
+        app = pilot.app
+        await started(pilot)
+        await search(pilot, "uranium")
+        await pilot.press("enter")
+        await until(pilot, lambda: app._notifications)
+        [failed] = list(app._notifications)
+        assert failed.title == "Saving the search history failed"
+        assert str(failed.message) == "RuntimeError: no history today"
     library.close()

@@ -101,9 +101,7 @@ class PressReaderApp(App[None]):
             if isinstance(screen, ReaderScreen):
                 screen.themes.clear()
                 screen.themes.update(themes)
-                hook = getattr(screen, "apply_settings", None)
-                if callable(hook):
-                    hook(settings)
+                screen.apply_settings(settings)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

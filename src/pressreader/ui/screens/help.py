@@ -76,6 +76,16 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
+        "Saved searches",
+        (
+            ("↓ / ↑", "next / previous saved search"),
+            ("Enter, 1-9", "open the highlighted saved search, or the one with that number"),
+            ("r", "rename the highlighted saved search"),
+            ("d / Delete", "delete the highlighted saved search"),
+            ("Esc", "close"),
+        ),
+    ),
+    (
         "Settings",
         (
             ("Tab / Shift+Tab", "next / previous field"),

@@ -7,10 +7,17 @@ the screen's module stays about searching and showing).  Every write goes to
 the library's state store in a worker; the list and the article show the new
 marks when it is done.  Opening an article (Enter) marks it read; the preview
 that follows the list cursor does not.
+
+When the state store cannot be used (a read-only folder, a full disk, a damaged
+file) the reader goes on: the writes that happen by themselves (marking read on
+opening, the search history, when a saved search was opened) are said to fail
+once and then skipped; the keys that ask for a change (``u``, ``*``, ``e``,
+``b``) say each time why it cannot be kept.
 """
 
 from __future__ import annotations
 
+import threading
 import webbrowser
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -20,7 +27,7 @@ from textual import work
 from textual.screen import Screen
 
 from pressreader.library import export
-from pressreader.library.export import ExportError, Format
+from pressreader.library.export import ExportError, ExportExists, Format
 from pressreader.library.state import Flags, SavedSearch, StateError
 from pressreader.model import SortOrder
 from pressreader.printable import printable
@@ -45,6 +52,9 @@ def export_folder() -> Path:
 
 #: Searches Up and Down walk back through.
 HISTORY_SHOWN = 200
+#: The title of the one notification that says the state store cannot be used.
+STATE_TITLE = "Read marks and history are not kept"
+_FAILING = threading.Lock()
 
 
 class MarkingScreen(Screen[None]):
@@ -52,7 +62,39 @@ class MarkingScreen(Screen[None]):
     ``y`` (copy title and URL), and marking read on opening."""
 
     library: Library
+    #: The state store failed (reading or writing): said once; writes nobody asked for are skipped.
     _state_failed = False
+
+    def _state_broke(self, error: StateError) -> None:
+        """In a worker: the state store failed; say so the first time only."""
+        with _FAILING:  # workers fail side by side: one of them says it
+            first = not self._state_failed
+            self._state_failed = True
+        if first:
+            self.app.call_from_thread(
+                self.notify,
+                printable(str(error)),
+                title=STATE_TITLE,
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+
+    @property
+    def _quiet_writes(self) -> bool:
+        """Whether the writes nobody asked for (read on opening, history) are to be made."""
+        return not (self.library.read_only or self._state_failed)
+
+    def _refused(self, what: str) -> bool:
+        """A read-only library: said (the user asked for ``what`` to be kept), True."""
+        if self.library.read_only:
+            self.notify(
+                f"This library is read-only: {what} cannot be kept.",
+                severity="warning",
+                timeout=4,
+                markup=False,
+            )
+        return self.library.read_only
 
     def marks_for(self, ids: Iterable[str]) -> Mapping[str, Flags]:
         """The flags of articles ``ids`` (asked in workers); none when the state
@@ -63,11 +105,7 @@ class MarkingScreen(Screen[None]):
         try:
             return self.library.state.flags(ids)
         except StateError as error:
-            if not getattr(self, "_state_failed", False):
-                self._state_failed = True
-                self.app.call_from_thread(
-                    self.notify, str(error), title="Read, starred and notes", severity="warning", markup=False
-                )
+            self._state_broke(error)
             return {}
 
     def note_of(self, article_id: str) -> str:
@@ -84,18 +122,25 @@ class MarkingScreen(Screen[None]):
             queries = self.library.state.history(HISTORY_SHOWN)
         except StateError:
             return  # said by marks_for when the list's marks are asked for
-        self.app.call_from_thread(self.query_one(SearchBox).set_history, queries)
+        self.app.call_from_thread(self._show_history, queries)
+
+    def _show_history(self, queries: list[str]) -> None:
+        self.query_one(SearchBox).set_history(queries)
 
     def remember_query(self, query: str) -> None:
         """``query`` was searched for on purpose (Enter, or an article opened from its list)."""
         box = self.query_one(SearchBox)
         if query.strip() and (not box.history or box.history[0] != query.strip()):
-            box.remember(query)
-            self.save_history(query)
+            box.remember(query)  # kept for this session in any case
+            if self._quiet_writes:
+                self.save_history(query)
 
     @work(thread=True, group="history", exit_on_error=False)
     def save_history(self, query: str) -> None:
-        self.library.state.add_history(query)
+        try:
+            self.library.state.add_history(query)
+        except StateError as error:
+            self._state_broke(error)
 
     # -- saved searches -------------------------------------------------------
 
@@ -103,6 +148,8 @@ class MarkingScreen(Screen[None]):
         query = self.query_one(SearchBox).value.strip()
         if not query:
             self.notify("Type a search first, then save it under a name.", markup=False)
+            return
+        if self._refused("saved searches"):
             return
 
         def named(name: str | None) -> None:
@@ -113,9 +160,15 @@ class MarkingScreen(Screen[None]):
 
     @work(thread=True, group="saved", exit_on_error=False)
     def save_search(self, name: str, query: str) -> None:
-        self.library.state.save_search(name, query)
-        total = self.library.search(query, limit=1, snippets=False, suggest_words=False).total
-        self.library.state.mark_opened(name, count=total, marker=self.library.marker())
+        try:
+            self.library.state.save_search(name, query)
+            total = self.library.search(query, limit=1, snippets=False, suggest_words=False).total
+            self.library.state.mark_opened(name, count=total, marker=self.library.marker())
+        except StateError as error:  # asked for: said each time
+            self.app.call_from_thread(
+                self.notify, printable(str(error)), title="Saving the search", severity="error", markup=False
+            )
+            return
         self.app.call_from_thread(
             self.notify, f"Saved as {printable(name)}: B lists your saved searches.", markup=False
         )
@@ -126,16 +179,20 @@ class MarkingScreen(Screen[None]):
                 box = self.query_one(SearchBox)
                 box.value = search.query
                 box.cursor_position = len(search.query)
-                self.opened_saved(search.name, search.query)
+                if self._quiet_writes:
+                    self.opened_saved(search.name, search.query)
 
         self.app.push_screen(SavedSearchesScreen(self.library), chosen)
 
     @work(thread=True, group="saved", exit_on_error=False)
     def opened_saved(self, name: str, query: str) -> None:
         """Opening a saved search: what it finds now is what "new" is counted from next time."""
-        marker = self.library.marker()
-        total = self.library.search(query, limit=1, snippets=False, suggest_words=False).total
-        self.library.state.mark_opened(name, count=total, marker=marker)
+        try:
+            marker = self.library.marker()
+            total = self.library.search(query, limit=1, snippets=False, suggest_words=False).total
+            self.library.state.mark_opened(name, count=total, marker=marker)
+        except StateError as error:
+            self._state_broke(error)
 
     # -- export ---------------------------------------------------------------
 
@@ -193,8 +250,13 @@ class MarkingScreen(Screen[None]):
                     paragraphs_with=request.theme,
                 )
         except ExportError as error:
+            said = printable(str(error))
+            if isinstance(error, ExportExists):
+                # Made meanwhile (the prompt asks about a file it sees): the CLI's "use --force"
+                # means nothing here.
+                said = f"{printable(str(error.path))} exists: export again to overwrite it."
             self.app.call_from_thread(
-                self.notify, printable(str(error)), title="Export failed", severity="error", markup=False
+                self.notify, said, title="Export failed", severity="error", markup=False
             )
             return
         what = f"{report.count} article{'' if report.count == 1 else 's'}"
@@ -246,21 +308,21 @@ class MarkingScreen(Screen[None]):
         )
 
     def action_toggle_read(self) -> None:
-        if (target := self._target()) is not None:
+        if (target := self._target()) is not None and not self._refused("read marks"):
             self.change_marks(target[0], "read")
 
     def action_toggle_star(self) -> None:
-        if (target := self._target()) is not None:
+        if (target := self._target()) is not None and not self._refused("stars"):
             self.change_marks(target[0], "star")
 
     def action_edit_note(self) -> None:
-        if (target := self._target()) is None:
+        if (target := self._target()) is None or self._refused("notes"):
             return
         article_id, title = target
         try:
             note = self.library.state.note(article_id)
         except StateError as error:
-            self.notify(str(error), title="Notes", severity="error", markup=False)
+            self.notify(printable(str(error)), title="Notes", severity="error", markup=False)
             return
 
         def kept(text: str | None) -> None:
@@ -271,24 +333,37 @@ class MarkingScreen(Screen[None]):
 
     def marked_open(self, article_id: str) -> None:
         """An article was opened (Enter): it is read now."""
-        self.change_marks(article_id, "open")
+        if self._quiet_writes:
+            self.change_marks(article_id, "open")
 
     @work(thread=True, group="marks", exit_on_error=False)
     def change_marks(self, article_id: str, change: Change, text: str = "") -> None:
-        state = self.library.state
         said = ""
-        if change == "open":
-            if state.is_read(article_id):
-                return
-            state.set_read([article_id])
-        elif change == "read":
-            said = "Marked read" if state.toggle_read(article_id) else "Marked unread"
-        elif change == "star":
-            said = "Starred" if state.toggle_star(article_id) else "Star removed"
-        else:
-            state.set_note(article_id, text)
-            said = "Note kept" if text.strip() else "Note removed"
-        self.post_message(MarksChanged(state.flags([article_id]), said, {article_id: state.note(article_id)}))
+        try:
+            state = self.library.state
+            if change == "open":
+                if state.is_read(article_id):
+                    return
+                state.set_read([article_id])
+            elif change == "read":
+                said = "Marked read" if state.toggle_read(article_id) else "Marked unread"
+            elif change == "star":
+                said = "Starred" if state.toggle_star(article_id) else "Star removed"
+            else:
+                state.set_note(article_id, text)
+                said = "Note kept" if text.strip() else "Note removed"
+            marks, note = state.flags([article_id]), state.note(article_id)
+        except StateError as error:
+            if change == "open":
+                self._state_broke(error)  # nobody asked: said once
+            else:  # asked for: said each time
+                title = {"read": "Read mark", "star": "Star"}.get(change, "Note") + " not kept"
+                self.app.call_from_thread(
+                    self.notify, printable(str(error)), title=title, severity="error", markup=False
+                )
+            return
+        self._state_failed = False  # written after all (it was busy, say): writes resume
+        self.post_message(MarksChanged(marks, said, {article_id: note}))
 
     def on_marks_changed(self, message: MarksChanged) -> None:
         self.query_one(ResultList).set_marks(message.marks)

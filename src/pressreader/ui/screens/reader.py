@@ -414,8 +414,9 @@ class ReaderScreen(FacetingScreen):
             return  # a slower load for an article the cursor has already left
         terms = self.result.terms if self.result else frozenset()
         view = self.query_one(ArticleView)
-        view.set_marks(message.flags, message.note)
-        view.show_article(message.article, terms, message.spans, message.wrapped)
+        view.show_article(
+            message.article, terms, message.spans, message.wrapped, flags=message.flags, note=message.note
+        )
         self.query_one(FacetPanel).show_article(message.article)
 
     def watch_reading(self) -> None:
@@ -523,7 +524,12 @@ class ReaderScreen(FacetingScreen):
             "marks": "Saving read, starred or a note",
             "facets": "Counting the facets",
             "export": "The export",
-        }.get(worker.group, "Loading the article")
+            "article": "Loading the article",
+            "history": "Saving the search history",
+            "saved": "Saving the search",
+            "browser": "Opening the browser",
+            "suggest": "Looking for words like the query's",
+        }.get(worker.group, "A background task")
         if worker.group == "import":
             self.query_one("#import-progress", ProgressBar).display = False
         elif worker.group == "watch":
@@ -531,7 +537,7 @@ class ReaderScreen(FacetingScreen):
         # markup=False rather than escape(): escaping leaves a trailing "[/" that
         # Textual's markup parser rejects, and error texts may quote release text.
         self.notify(
-            f"{type(worker.error).__name__}: {worker.error}",
+            printable(f"{type(worker.error).__name__}: {worker.error}"),
             title=f"{what} failed",
             severity="error",
             timeout=8,

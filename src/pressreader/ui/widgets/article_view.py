@@ -180,14 +180,21 @@ class ArticleView(ScrollView, can_focus=True):
         terms: frozenset[str],
         spans: Sequence[tuple[tuple[str, int, int], ...]] = (),
         wrapped: tuple[int, tuple[LineSpans, ...]] | None = None,
+        *,
+        flags: Flags | None = None,
+        note: str = "",
     ) -> None:
         """Replace what is shown (``None``: the article is gone from the library).
 
         ``spans`` are the paragraphs' word spans from :func:`pressreader.analysis.term_spans`
         and ``wrapped`` is ``(text width, wrap_paragraphs(article, text width))``, both
         computed off the UI thread; without them each paragraph is analysed or wrapped here.
+        ``flags`` and ``note`` are the article's marks (as :meth:`set_marks` takes them):
+        laid out with it, once.
         """
         self.article = article
+        self._flags = flags
+        self._note = note
         self._gone = article is None
         self.terms = terms
         self._term_spans = spans

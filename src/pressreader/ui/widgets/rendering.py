@@ -126,14 +126,6 @@ def tint(background: Color, theme: Theme, amount: float = TINT) -> Color:
     return background.blend(theme_color(theme), amount)
 
 
-def mark_terms(text: Text, terms: frozenset[str], style: Style) -> int:
-    """Stylize the words of ``text`` that match the query's terms; return how many."""
-    spans = find_terms(text.plain, terms) if terms else []
-    for start, end in spans:
-        text.stylize(style, start, end)
-    return len(spans)
-
-
 def paragraph_label(paragraph: Paragraph, themes: Mapping[str, Theme], chosen: str | None = None) -> Text:
     """``Energy · Environment, Transport``: the primary theme, then the others, dimmed;
     the ``chosen`` theme's name is underlined (it is why ``]`` stops here)."""

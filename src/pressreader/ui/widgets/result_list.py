@@ -169,9 +169,6 @@ class ResultList(ScrollView, can_focus=True):
         self._rows.clear()
         self.refresh()
 
-    def marks_of(self, article_id: str) -> Flags | None:
-        return self._marks.get(article_id)
-
     def set_hits(self, hits: Sequence[Hit], themes: Mapping[str, Theme], *, keep: str | None = None) -> None:
         """Show ``hits``, the whole result (cheap for any number of them)."""
         self.set_result(hits, len(hits), themes, keep=keep)
