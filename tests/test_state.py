@@ -599,3 +599,12 @@ def test_load_refuses_what_is_not_a_dump(state: State, bad: object) -> None:
     with pytest.raises(ValueError, match="not a pressreader state backup"):
         state.load(bad)  # type: ignore[arg-type]
     assert state.dump() == before
+
+
+def test_a_read_only_library_without_a_state_file_reads_as_empty(tmp_path: Path) -> None:
+    state = State(tmp_path / "state.sqlite3", read_only=True)
+    assert state.ids_with("starred") == frozenset() and state.history() == []
+    with pytest.raises(StateError, match="read-only"):
+        state.toggle_star("a")
+    state.close()
+    assert not (tmp_path / "state.sqlite3").exists()

@@ -236,7 +236,11 @@ class State:
                 self._read = sqlite3.connect(where, uri=True, check_same_thread=False, isolation_level=None)
             else:
                 self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-                self._setup()
+                self.read_only = False  # its tables, in memory
+                try:
+                    self._setup()
+                finally:
+                    self.read_only = True
                 self._read = self._db
 
     @classmethod

@@ -487,8 +487,7 @@ class ReaderScreen(FacetingScreen):
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def check_library(self) -> None:
         # Only once the writer has finished: a long import commits many times.
-        if self.library.outdated() and not self.library.writing():
-            self.library.catch_up()
+        if self.library.outdated() and not self.library.writing() and self.library.catch_up():
             self.post_message(LibraryChanged(self.library.count()))
 
     def on_library_changed(self, message: LibraryChanged) -> None:
