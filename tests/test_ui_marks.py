@@ -48,6 +48,17 @@ async def _open_uranium(pilot) -> Article:  # type: ignore[no-untyped-def]
     return article
 
 
+async def _saved_searches(pilot) -> SavedSearchesScreen:  # type: ignore[no-untyped-def]
+    """Open the saved searches (B) from the list."""
+    await started(pilot)
+    results(pilot.app).focus()
+    await pilot.press("B")
+    await until(pilot, lambda: isinstance(pilot.app.screen, SavedSearchesScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, SavedSearchesScreen)
+    return screen
+
+
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -184,12 +195,7 @@ async def test_a_saved_search_shows_what_is_new_since_it_was_opened(index: Path,
     library = Library.open(index)
     async with make_app(library).run_test(size=WIDE) as pilot:
         app = pilot.app
-        await started(pilot)
-        results(app).focus()
-        await pilot.press("B")
-        await until(pilot, lambda: isinstance(app.screen, SavedSearchesScreen))
-        screen = app.screen
-        assert isinstance(screen, SavedSearchesScreen)
+        screen = await _saved_searches(pilot)
         await until(pilot, lambda: "Uranium watch" in screen.figures)
         assert screen.figures["Uranium watch"][:2] == (10, 1)  # 10 matches, 1 new
         await pilot.press("1")
@@ -366,12 +372,7 @@ async def test_saved_searches_are_renamed_and_deleted_from_their_list(index: Pat
     library.state.save_search("Grain", "grain")
     async with make_app(library).run_test(size=WIDE) as pilot:
         app = pilot.app
-        await started(pilot)
-        results(app).focus()
-        await pilot.press("B")
-        await until(pilot, lambda: isinstance(app.screen, SavedSearchesScreen))
-        listed = app.screen
-        assert isinstance(listed, SavedSearchesScreen)
+        listed = await _saved_searches(pilot)
         assert [search.name for search in listed.searches] == ["Uranium", "Grain"]
         await pilot.press("r")  # the first is highlighted
         await until(pilot, lambda: isinstance(app.screen, NamePrompt))
@@ -418,12 +419,7 @@ async def test_saved_searches_live_on_when_the_state_store_cannot_be_written(
     monkeypatch.setattr(library.state, "rename_search", _refusing(on_ui_thread))
     async with make_app(library).run_test(size=WIDE) as pilot:
         app = pilot.app
-        await started(pilot)
-        results(app).focus()
-        await pilot.press("B")
-        await until(pilot, lambda: isinstance(app.screen, SavedSearchesScreen))
-        listed = app.screen
-        assert isinstance(listed, SavedSearchesScreen)
+        listed = await _saved_searches(pilot)
         await pilot.press("d")
         await until(pilot, lambda: len(_full(app)) == 1)
         await pilot.press("r")

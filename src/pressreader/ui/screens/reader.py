@@ -533,15 +533,7 @@ class ReaderScreen(FacetingScreen):
             self.query_one("#import-progress", ProgressBar).display = False
         elif worker.group == "watch":
             self._watch_timer.stop()  # said once; searches still catch up by themselves
-        # markup=False rather than escape(): escaping leaves a trailing "[/" that
-        # Textual's markup parser rejects, and error texts may quote release text.
-        self.notify(
-            printable(f"{type(worker.error).__name__}: {worker.error}"),
-            title=f"{what} failed",
-            severity="error",
-            timeout=8,
-            markup=False,
-        )
+        notice.say_failed(self, what, worker.error)
         if worker.group == "search":
             self.query_one("#count", Static).update(Text("search failed", Style(bold=True)))
 

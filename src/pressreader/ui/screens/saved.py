@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from pressreader.library import Library
 from pressreader.library.state import SavedSearch, StateError
 from pressreader.printable import printable
+from pressreader.ui.widgets import notice
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -287,14 +288,7 @@ class SavedSearchesScreen(ModalScreen[SavedSearch | None]):
             "saved-count": "Counting the saved searches' matches",
             "saved-write": "Changing a saved search",
         }.get(event.worker.group, "A saved searches task")
-        error = event.worker.error
-        self.notify(
-            printable(f"{type(error).__name__}: {error}"),
-            title=f"{what} failed",
-            severity="error",
-            timeout=8,
-            markup=False,
-        )
+        notice.say_failed(self, what, event.worker.error)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -10,9 +10,11 @@ from pathlib import Path
 
 from rich.style import Style
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import Static
 
 from pressreader.model import SearchResult
+from pressreader.printable import printable
 
 BOLD = Style(bold=True)
 DIM = Style(dim=True)
@@ -95,3 +97,18 @@ def count_line(result: SearchResult, library_count: int, seconds: float | None =
     if seconds is not None:
         text.append(f"  {seconds * 1000:,.0f} ms", DIM)
     return text
+
+
+def say_failed(node: Widget, what: str, error: BaseException | None) -> None:
+    """A failed worker, said in a notification on ``node`` ("<what> failed").
+
+    markup=False rather than escape(): escaping leaves a trailing "[/" that
+    Textual's markup parser rejects, and error texts may quote release text.
+    """
+    node.notify(
+        printable(f"{type(error).__name__}: {error}"),
+        title=f"{what} failed",
+        severity="error",
+        timeout=8,
+        markup=False,
+    )
