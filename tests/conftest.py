@@ -11,15 +11,19 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
 from pressreader.ingest import SUFFIXES, read_file
 from pressreader.library import Library
 from pressreader.model import Article, ImportReport
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The ten default theme ids, in lexicon order: a contract scripts rely on.
@@ -143,3 +147,27 @@ PYTHON = sys.executable
 
 #: Paragraphs of a raw release file: split on runs of blank lines.
 BLANK_RUN = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+
+
+def finishes(call: Callable[[], T], *, within: float = 120.0) -> T:
+    """``call()``'s result, or a failure if it is still running after ``within`` seconds.
+
+    A guard against runaway work (a quadratic parser, an entity bomb, a missed
+    timeout), not a speed claim: the limit is far above any normal run, even on a
+    busy machine, and speed is measured in ``benchmarks/``, never here.
+    """
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["result"] = call()
+        except BaseException as error:  # handed to the test's thread
+            box["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(within)
+    assert not thread.is_alive(), f"still running after {within:.0f} s: runaway work"
+    if "error" in box:
+        raise box["error"]
+    return box["result"]

@@ -7,14 +7,13 @@ skip until the formats are registered in ``pressreader.ingest.FORMATS``.
 from __future__ import annotations
 
 import socket
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 import pressreader.ingest
-from conftest import FIXTURES
+from conftest import FIXTURES, finishes
 from pressreader.ingest import feed, records
 from pressreader.ingest.errors import RecordProblem, RejectedInput
 from pressreader.ingest.feed import html_to_paragraphs, iso_date, language_code, web_url
@@ -273,12 +272,14 @@ def test_xxe_entry_still_imports_without_the_entity(no_network: list[object]) ->
 
 def test_billion_laughs_is_not_expanded(no_network: list[object]) -> None:
     text = _read(FEEDS / "billion_laughs.rss")
-    started = time.perf_counter()
-    try:
-        parsed = feed.parse(text)
-    except RejectedInput:
-        parsed = []
-    assert time.perf_counter() - started < 1.0
+
+    def parse() -> list[object]:
+        try:
+            return feed.parse(text)
+        except RejectedInput:
+            return []
+
+    parsed = finishes(parse)
     for draft in _drafts(parsed):
         assert len(_all_text(draft)) < 1000
         assert "lollollol" not in _all_text(draft)
@@ -360,20 +361,16 @@ def test_html_deep_nesting_loses_nothing(html_parser: str) -> None:
     assert html_to_paragraphs(fragment) == ["deep text", "after"]
 
 
-def test_html_huge_fragment_is_quick(html_parser: str) -> None:
+def test_html_huge_fragment_is_read_whole(html_parser: str) -> None:
     fragment = "<p>A paragraph of a very long release, with <b>some</b> markup.</p>\n" * 20_000
-    started = time.perf_counter()
-    paragraphs = html_to_paragraphs(fragment)
-    assert time.perf_counter() - started < 2.0
+    paragraphs = finishes(lambda: html_to_paragraphs(fragment))
     assert len(paragraphs) == 20_000
     assert paragraphs[0] == "A paragraph of a very long release, with some markup."
 
 
 def test_html_unclosed_tag_soup_is_linear(html_parser: str) -> None:
     # Python's parser alone is quadratic on this (minutes for 100 KB).
-    started = time.perf_counter()
-    paragraphs = html_to_paragraphs('<a b="' * 20_000 + "end")
-    assert time.perf_counter() - started < 1.0
+    paragraphs = finishes(lambda: html_to_paragraphs('<a b="' * 20_000 + "end"))
     assert paragraphs == [] or paragraphs[-1].endswith("end")
 
 

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 import pressreader.ingest
+from conftest import finishes
 from pressreader.ingest import RejectedInput
 from pressreader.ingest import html as html_format
 from pressreader.ingest.html import parse, sniff
@@ -318,27 +319,21 @@ def test_empty_documents_are_rejected(text: str) -> None:
 
 def test_a_page_too_large_to_extract_is_rejected_at_once() -> None:
     page = _page(f"<p>{LEAD}</p>" * (html_format.MAX_CHARACTERS // len(LEAD)))
-    started = time.perf_counter()
     with pytest.raises(RejectedInput, match=r"page too large for article extraction \(20 million characters"):
-        parse(page)
-    assert time.perf_counter() - started < 0.5
+        finishes(lambda: parse(page))
 
 
 def test_deeply_nested_page_is_rejected_with_the_reason_quickly() -> None:
     depth = 20_000
     page = f"<html><body>{'<div>' * depth}<p>{LEAD}</p><p>{SECOND}</p>{'</div>' * depth}</body></html>"
-    started = time.perf_counter()
     with pytest.raises(RejectedInput, match="nested too deeply"):
-        parse(page)
-    assert time.perf_counter() - started < 3
+        finishes(lambda: parse(page))
 
 
 def test_article_before_a_deeply_nested_widget_is_kept() -> None:
     depth = 20_000
     page = _page(f"<article><h1>Talks</h1><p>{LEAD}</p><p>{SECOND}</p></article>{'<div>' * depth}x")
-    started = time.perf_counter()
-    assert _one(page).paragraphs == [LEAD, SECOND]
-    assert time.perf_counter() - started < 3
+    assert finishes(lambda: _one(page)).paragraphs == [LEAD, SECOND]
 
 
 def test_deeply_nested_inline_markup_does_not_crash() -> None:
