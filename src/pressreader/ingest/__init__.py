@@ -13,6 +13,7 @@ normalises, and turns every failure into :class:`RejectedInput` with a reason.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -20,7 +21,7 @@ from types import ModuleType
 from pressreader.ingest import feed, html, markdown, plaintext, records, seed
 from pressreader.ingest.decode import decode
 from pressreader.ingest.errors import RecordProblem, RejectedInput
-from pressreader.ingest.normalise import Draft, clean_text, normalise
+from pressreader.ingest.normalise import _CONTROL, _ESCAPE_SEQUENCE, Draft, clean_text, normalise
 from pressreader.model import Article
 
 __all__ = [
@@ -54,8 +55,9 @@ class Loaded:
     format: str = ""
 
 
-def load_file(path: Path) -> Loaded:
-    """The articles in one file, or :class:`RejectedInput` with the reason."""
+def load_file(path: Path, *, fields: Mapping[str, str] | None = None) -> Loaded:
+    """The articles in one file, or :class:`RejectedInput` with the reason; ``fields``
+    maps a role to the field of a record that holds it (see :func:`load_text`)."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -65,14 +67,23 @@ def load_file(path: Path) -> Loaded:
         raise RejectedInput("is a folder, not a file") from None
     except OSError as error:
         raise RejectedInput(f"cannot read: {error.strerror or error}") from None
-    return load_text(decode(data), suffix=path.suffix.lower(), path=str(path))
+    return load_text(decode(data), suffix=path.suffix.lower(), path=str(path), fields=fields)
 
 
-def load_text(text: str, *, suffix: str = "", path: str = "") -> Loaded:
-    # Clean the whole document before any format sees it: newlines unified,
-    # escape sequences and control characters out (a NUL would otherwise
-    # reach YAML or Markdown parsers).
-    text = clean_text(text)
+def load_text(
+    text: str, *, suffix: str = "", path: str = "", fields: Mapping[str, str] | None = None
+) -> Loaded:
+    """The articles in a text.  Parsers read it before any Unicode normalisation
+    (NFC would merge a combining mark into the syntax before it: ``\\n`` + U+0307
+    in a JSON string, ``>`` + U+0338 after a tag); :func:`normalise` cleans every
+    value afterwards.  Escape sequences and control characters go first, though
+    (a NUL would reach YAML or XML parsers), except for the formats that read the
+    text as written (JSON: an escape sequence's payload could swallow the syntax
+    up to the next BEL).  ``fields`` (role → field name, ``{"text": "data"}``)
+    is for the formats that have named fields (JSON records); others ignore it.
+    """
+    raw = text
+    text = _controls_out(text)
     fmt = next(module for module in FORMATS if module.sniff(text, suffix))
     if len(text) > MAX_DOCUMENT_CHARS and not getattr(fmt, "MULTI_RECORD", False):
         raise RejectedInput(
@@ -80,7 +91,15 @@ def load_text(text: str, *, suffix: str = "", path: str = "") -> Loaded:
             f"the limit is {MAX_DOCUMENT_CHARS // 1_000_000}): is it many releases in one file? "
             "JSON Lines or a feed can hold them"
         )
-    parsed: list[Draft | RecordProblem] = fmt.parse(text)
+    parsed: list[Draft | RecordProblem]
+    if getattr(fmt, "FIELDS", False) and fields:
+        parsed = fmt.parse(raw if getattr(fmt, "RAW", False) else text, fields=fields)
+    else:
+        parsed = fmt.parse(raw if getattr(fmt, "RAW", False) else text)
+    for item in parsed:
+        if isinstance(item, Draft):
+            # What identifies a release must not depend on how its text was composed.
+            item.identity = clean_text(item.identity)
     drafts = [item for item in parsed if isinstance(item, Draft)]
     problems = [item for item in parsed if isinstance(item, RecordProblem)]
     multi = len(parsed) > 1 or bool(problems)
@@ -100,6 +119,13 @@ def load_text(text: str, *, suffix: str = "", path: str = "") -> Loaded:
             raise RejectedInput(f"no usable record in {len(problems)}: {shown}{more}")
         raise RejectedInput("no body text")
     return Loaded(articles, problems, getattr(fmt, "NAME", ""))
+
+
+def _controls_out(text: str) -> str:
+    """Newlines unified, escape sequences and control characters out: what
+    :func:`clean_text` does but Unicode normalisation, which waits for the values."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
 def read_file(path: Path) -> list[Article]:

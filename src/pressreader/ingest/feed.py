@@ -244,10 +244,17 @@ def plain_paragraphs(text: str) -> list[str]:
 
 
 def iso_date(value: object) -> str:
-    """``YYYY-MM-DD`` from an ISO 8601 string, an RFC 822 date, epoch seconds (or
-    milliseconds), a ``time.struct_time`` or a date; ``""`` when there is no date in it.
+    """``YYYY-MM-DD`` from the shapes dates come in, ``""`` when there is no date in it
+    (or an impossible one: no date rather than a wrong one).
 
-    A date with a time zone keeps the date as written (the publisher's local day).
+    ISO 8601, RFC 822, compact stamps (``20230808``, ``202308081055``,
+    ``20230808105537``, as strings or numbers), year-first dates with dots or
+    slashes (``2023.08.08``, ``2023/8/8 10:55``), Korean, Chinese and Japanese
+    dates (``2023년 8월 8일``, ``2023年8月8日``), epoch seconds or milliseconds
+    (numbers or strings of 9 to 13 digits, from 1973 on), a ``time.struct_time``
+    or a date; the rest goes to dateutil, which must find a day, a month and a
+    year in it (a date it would complete from today's is refused).  A date with
+    a time zone keeps the date as written (the publisher's local day).
     """
     if value is None or isinstance(value, bool):
         return ""
@@ -255,15 +262,17 @@ def iso_date(value: object) -> str:
         return _checked(value if not isinstance(value, dt.datetime) else value.date())
     if isinstance(value, time.struct_time):
         return _checked_parts(value.tm_year, value.tm_mon, value.tm_mday)
-    if isinstance(value, int) and 18000101 <= value <= 22001231:  # 20250610: YYYYMMDD, not 1970
-        return parse_date(f"{value // 10000}-{value // 100 % 100}-{value % 100}")
-    if isinstance(value, int | float):
-        return _epoch(value)
+    if isinstance(value, int):
+        return _digits(str(value)) if value > 0 else ""
+    if isinstance(value, float):
+        if value != value or abs(value) >= 1e15:  # NaN, or no date however read
+            return ""
+        return _digits(str(int(value))) if value.is_integer() and value > 0 else _epoch(value)
     text = " ".join(str(value).split())[:100]
     if not text:
         return ""
-    if re.fullmatch(r"-?\d{9,13}(?:\.\d+)?", text):
-        return _epoch(float(text))
+    if _NUMBER.fullmatch(text):
+        return _digits(text) if text.isdigit() else _epoch(float(text))
     try:
         return _checked(dt.datetime.fromisoformat(text).date())
     except ValueError:
@@ -272,20 +281,79 @@ def iso_date(value: object) -> str:
         return _checked(email.utils.parsedate_to_datetime(text).date())
     except (TypeError, ValueError, IndexError, OverflowError):
         pass
+    match = _YEAR_FIRST.match(text) or _CJK_DATE.search(text)
+    if match:
+        return _checked_parts(*(int(part) for part in match.groups()))
     if re.search(r"\b\d{4}\b", text):  # dateutil fills a missing year with this year's: no
-        try:
-            from dateutil import parser as dateutil_parser
-
-            parsed = dateutil_parser.parse(text, dayfirst=bool(re.search(r"\d\.\d", text)), fuzzy=False)
-            return _checked(parsed.date())
-        except (ValueError, OverflowError, TypeError):
-            pass
+        return _dateutil(text) or parse_date(text)
     return parse_date(text)
 
 
+#: A number as a string: digits, or epoch seconds with a fraction.
+_NUMBER = re.compile(r"\d{1,16}(?:\.\d+)?")
+#: 2023-08-08, 2023.8.8., 2023/08/08 10:55: year first, then month and day.
+_YEAR_FIRST = re.compile(r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})(?![\d])")
+#: 2023년 8월 8일, 2023年8月8日 (also 2023年08月08日 10時).
+_CJK_DATE = re.compile(r"(\d{4})\s*[년年]\s*(\d{1,2})\s*[월月]\s*(\d{1,2})\s*[일日]")
+
+
+def _digits(text: str) -> str:
+    """A string of digits: a compact stamp (YYYYMMDD, YYYYMMDDHHMM, YYYYMMDDHHMMSS) or
+    epoch seconds (9 to 11 digits) or milliseconds (12 or 13); a year alone is no date."""
+    if len(text) in (8, 12, 14):
+        stamp = _compact(text)
+        if stamp or len(text) != 12:  # 12 digits: a stamp if it is one, else milliseconds
+            return stamp
+    if 9 <= len(text) <= 13:
+        return _epoch(float(text))
+    return ""
+
+
+def _compact(text: str) -> str:
+    year, month, day = int(text[:4]), int(text[4:6]), int(text[6:8])
+    clock = text[8:]
+    hour, minute, second = int(clock[:2] or 0), int(clock[2:4] or 0), int(clock[4:6] or 0)
+    if hour > 23 or minute > 59 or second > 60:
+        return ""
+    return _checked_parts(year, month, day)
+
+
+def _dateutil(text: str) -> str:
+    """dateutil's reading of ``text``, only when the text itself names the day, the
+    month and the year (parsed against two different defaults, both must agree)."""
+    import warnings
+
+    from dateutil import parser as dateutil_parser
+
+    dayfirst = bool(re.search(r"\d\.\d", text))
+    dates = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an unknown time zone name: the date is still the date
+        for default in (dt.datetime(1901, 1, 1), dt.datetime(1902, 2, 2)):
+            try:
+                dates.append(dateutil_parser.parse(text, default=default, dayfirst=dayfirst).date())
+            except (ValueError, OverflowError, TypeError):
+                # Words around a written date ("WASHINGTON, Aug. 8, 2023 /PRNewswire/"): the date alone.
+                written = _WRITTEN_DATE.search(text)
+                return _dateutil(written.group()) if written and written.group() != text else ""
+    return _checked(dates[0]) if dates[0] == dates[1] else ""
+
+
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+#: "Aug. 8, 2023", "8 August 2023", "Tuesday, 8 Aug 2023": a day beside a month's name, then the year.
+_WRITTEN_DATE = re.compile(
+    rf"\b(?:{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}),?\s+\d{{4}}\b",
+    re.IGNORECASE,
+)
+
+
 def _epoch(seconds: float) -> str:
+    """Epoch seconds, or milliseconds (from 1e11 on); before 1973 (fewer than nine
+    digits of seconds: 0, -1, a count) is taken for no date."""
     if abs(seconds) >= 1e11:  # milliseconds
         seconds /= 1000
+    if seconds < 1e8:
+        return ""
     try:
         return _checked(dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date())
     except (OverflowError, OSError, ValueError):
