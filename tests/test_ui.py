@@ -106,7 +106,12 @@ def empty_library(tmp_path: Path) -> Iterator[Library]:
 # -- helpers -----------------------------------------------------------------
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], object], timeout: float = 5.0) -> None:
+#: How long :func:`until` waits for a state before it gives up: a guard against a state that
+#: never comes, far above what any wait takes even on a busy machine (never a speed claim).
+WAIT = 60.0
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], object], timeout: float = WAIT) -> None:
     """Let the app run until ``condition()`` holds (searches and loads are asynchronous)."""
     deadline = time.monotonic() + timeout
     while not condition():

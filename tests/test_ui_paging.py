@@ -24,7 +24,7 @@ from pressreader.ui.app import PressReaderApp, make_app
 from pressreader.ui.widgets import result_list
 from pressreader.ui.widgets.article_view import ArticleView
 from pressreader.ui.widgets.result_list import ResultList
-from test_ui import reader, rendered, results
+from test_ui import WAIT, reader, rendered, results
 
 PAGE = 10
 N = 45
@@ -73,7 +73,7 @@ def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
 # -- helpers -----------------------------------------------------------------
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], object], timeout: float = 5.0) -> None:
+async def until(pilot: Pilot[None], condition: Callable[[], object], timeout: float = WAIT) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -216,7 +216,7 @@ async def test_typing_fast_on_a_slow_index_ends_with_the_final_text(
         monkeypatch.setattr(long_library, "search", slow)
         await pilot.press("slash", *"grain")
         assert app.screen.query_one("#search", Input).value == "grain"  # no key lost
-        await until(pilot, lambda: reader(app).result.query == "grain", timeout=10)  # type: ignore[union-attr]
+        await until(pilot, lambda: reader(app).result.query == "grain")  # type: ignore[union-attr]
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert overlapped == []  # one search at a time

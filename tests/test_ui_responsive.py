@@ -4,7 +4,6 @@ change, and garbage collections that walk few objects."""
 from __future__ import annotations
 
 import gc
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from pressreader.ui.app import PressReaderApp, make_app
 from pressreader.ui.screens.reader import ReaderScreen
 from pressreader.ui.widgets.article_view import ArticleView
 from pressreader.ui.widgets.result_list import ResultList
+from test_ui import until
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 
@@ -35,12 +35,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
 async def started(pilot: Pilot[None]) -> PressReaderApp:
     app = pilot.app
     assert isinstance(app, PressReaderApp)
-    deadline = time.monotonic() + 5
-    while not (isinstance(app.screen, ReaderScreen) and app.screen.result is not None):
-        assert time.monotonic() < deadline, "the first list never came"
-        await pilot.pause(0.02)
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await until(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.result is not None)
     return app
 
 
@@ -57,11 +52,7 @@ async def test_the_footer_keeps_its_keys_between_list_and_article(library: Libra
         assert "Open" in [key.description for key in before]
         await pilot.press("enter")
         view = app.screen.query_one(ArticleView)
-        deadline = time.monotonic() + 5
-        while view.article is None:
-            assert time.monotonic() < deadline
-            await pilot.pause(0.02)
-        await pilot.pause()
+        await until(pilot, lambda: view.article is not None)
         assert app.focused is view
         # The same key widgets, not rebuilt: Enter still opens (the screen's key).
         assert footer_keys(app) == before
