@@ -426,6 +426,7 @@ class _Paragraphs:
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.skipping: list[str] = []
+        self.skip_counts: dict[str, int] = {}  # tag -> how often it is in ``skipping``
         self.lists: list[int] = []  # per open list: -1 for <ul>, else the last <ol> number
         self.pre = 0
 
@@ -433,6 +434,7 @@ class _Paragraphs:
         if self.skipping or tag in _SKIP:
             if tag in _SKIP:
                 self.skipping.append(tag)
+                self.skip_counts[tag] = self.skip_counts.get(tag, 0) + 1
             return
         if tag == "br":
             self.parts.append("\n")
@@ -449,9 +451,10 @@ class _Paragraphs:
 
     def end(self, tag: str) -> None:
         if self.skipping:
-            if tag in self.skipping:
-                while self.skipping.pop() != tag:
-                    pass
+            if self.skip_counts.get(tag):  # a count, not a search: 30,000 open <svg> stay linear
+                while (closed := self.skipping.pop()) != tag:
+                    self.skip_counts[closed] -= 1
+                self.skip_counts[tag] -= 1
             return
         if tag in _BLOCKS:
             self._block(tag, opening=False)
