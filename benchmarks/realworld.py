@@ -34,13 +34,14 @@ What is printed per corpus (and written to ``--json``, keyed by PATH):
 * **language**: each article's script is guessed from its letters by Unicode range (title
   and paragraphs); the dominant script wins, a Han or Kana character weighing 3 Latin
   letters and a Hangul syllable 2 (one of them carries about as much as a short word).
+  URLs, tags, inline code and ASCII tokens with a digit (versions, hashes) are left out.
   Hangul -> ko; Han with Hiragana/Katakana -> ja; Han alone -> zh; Cyrillic -> kk
-  (Kazakh letters) / uk (ї є ґ) / be (ў) / sr or mk (ј љ њ ...) / bg (ъ common, no ы or э) /
-  else ru; Arabic -> any of ar, fa, ur, ps; Hebrew -> he (or yi); Greek -> el; Georgian ->
-  ka; Armenian -> hy; Thai -> th; Devanagari -> hi (or mr, ne); Latin -> any language
-  written in Latin script. An article whose ``lang`` (primary subtag, so ``zh_cn`` is
-  ``zh``) is not one the guess accepts is counted, by (expected, got) pair; so are
-  articles with an empty ``lang``.
+  (Kazakh letters) / be (ў) / uk (і ї є ґ, few ы э ё) / sr or mk (ј љ њ ...) / bg (ъ
+  common, no ы or э) / else ru; Arabic -> any of ar, fa, ur, ps; Hebrew -> he (or yi);
+  Greek -> el; Georgian -> ka; Armenian -> hy; Thai -> th; Devanagari -> hi (or mr, ne);
+  Bengali -> bn (or as); Tamil -> ta; Latin -> any language written in Latin script. An
+  article whose ``lang`` (primary subtag, so ``zh_cn`` is ``zh``) is not one the guess
+  accepts is counted, by (expected, got) pair; so are articles with an empty ``lang``.
 * **search recall of bare words**: about 30 words a corpus, picked deterministically from
   the stored text and split between the corpus's script groups by their share of articles:
 
@@ -52,9 +53,11 @@ What is printed per corpus (and written to ``--json``, keyed by PATH):
     30%) and has a particle attached (``W는``, ``W의``, ``W에서``: ``PARTICLES``) in 3+.
     Truth: the articles with the token W or W + a particle (a compound such as
     ``전문가`` for ``전문`` is not counted).
-  - Chinese/Japanese: 2-4 character substrings of Han/Kana runs (not all Hiragana) found
-    in 3+ articles and at most 30% of them, no pick a substring of another. Truth: the
-    articles that hold it as a substring.
+  - Chinese/Japanese: 2-4 character substrings of Han runs and whole Katakana words
+    (``リリース``), found in 3+ articles and at most 30% of them, neither a piece of a
+    longer substring nearly always seen with it (``換性`` of ``互換性``), nor starting or
+    ending with a function character (``的``, ``了``, ...), nor a substring of another
+    pick. Truth: the articles that hold it as a substring.
 
   Recall = |truth ∩ hits| / |truth|, micro-averaged over the words (the sum of the found
   over the sum of the truths); the five worst words are shown with a place where a missed
@@ -118,6 +121,8 @@ _RANGES: tuple[tuple[str, int, int], ...] = (
     ("arabic", 0xFB50, 0xFDFF),
     ("arabic", 0xFE70, 0xFEFF),
     ("devanagari", 0x900, 0x97F),
+    ("bengali", 0x980, 0x9FF),
+    ("tamil", 0xB80, 0xBFF),
     ("thai", 0xE00, 0xE7F),
     ("georgian", 0x10A0, 0x10FF),
     ("hangul", 0x1100, 0x11FF),
@@ -139,8 +144,14 @@ _SCRIPT_CLASS = {
 # Latin: letters only (not the multiplication and division signs in the Latin-1 block).
 _SCRIPT_CLASS["latin"] = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
 
+#: Left out of the guess: URLs, template and HTML tags, inline code, and ASCII tokens
+#: with a digit (versions, hashes, CVE numbers), which would make any release look Latin.
+_NOT_PROSE = re.compile(
+    r"https?://\S+|\{%.*?%\}|\{\{.*?\}\}|<[^<>\n]{0,300}>|`[^`\n]*`|[A-Za-z0-9_.\-]*\d[A-Za-z0-9_.\-]*"
+)
 _KAZAKH = re.compile(r"[әғқңөұүһӘҒҚҢӨҰҮҺ]")
-_UKRAINIAN = re.compile(r"[їєґЇЄҐ]")
+_UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
+_RUSSIAN_LETTERS = re.compile(r"[ыэёЫЭЁ]")
 _BELARUSIAN = re.compile(r"[ўЎ]")
 _SOUTH_SLAVIC = re.compile(r"[јљњђћџѓќѕЈЉЊЂЋЏЃЌЅ]")
 _RUSSIAN_ONLY = re.compile(r"[ыэЫЭ]")
@@ -169,6 +180,7 @@ ACCEPT = {
     "hy": {"hy"},
     "th": {"th"},
     "hi": {"hi", "mr", "ne"},
+    "bn": {"bn", "as"},
 }
 
 
@@ -179,6 +191,7 @@ def script_counts(text: str) -> Counter[str]:
 def guess_language(text: str) -> str:
     """The language this script expects for ``text``: an ISO code, ``latin`` (any language
     written in Latin script) or ``""`` (no letters)."""
+    text = _NOT_PROSE.sub(" ", text)
     counts = script_counts(text)
     weighted = {script: n * _WEIGHT.get(script, 1) for script, n in counts.items()}
     cjk = weighted["han"] + weighted["kana"]
@@ -193,10 +206,11 @@ def guess_language(text: str) -> str:
         cyrillic = counts["cyrillic"]
         if len(_KAZAKH.findall(text)) * 50 > cyrillic:
             return "kk"
-        if len(_UKRAINIAN.findall(text)) * 100 > cyrillic:
-            return "uk"
         if len(_BELARUSIAN.findall(text)) * 200 > cyrillic:
             return "be"
+        ukrainian = len(_UKRAINIAN.findall(text))
+        if ukrainian * 100 > cyrillic and len(_RUSSIAN_LETTERS.findall(text)) * 5 < ukrainian:
+            return "uk"
         if len(_SOUTH_SLAVIC.findall(text)) * 100 > cyrillic:
             return "sr"
         if not _RUSSIAN_ONLY.search(text) and len(_HARD_SIGN.findall(text)) * 200 > cyrillic:
@@ -210,6 +224,8 @@ def guess_language(text: str) -> str:
         "hebrew": "he",
         "arabic": "ar",
         "devanagari": "hi",
+        "bengali": "bn",
+        "tamil": "ta",
         "thai": "th",
         "georgian": "ka",
     }[script]
@@ -252,8 +268,10 @@ _PARTICLE_WORDS = (
 PARTICLES = frozenset(_PARTICLE_WORDS.split())
 _LONGEST_PARTICLE = max(map(len, PARTICLES))
 _PARTICLE_TAIL = "(?:" + "|".join(sorted(PARTICLES, key=len, reverse=True)) + ")?(?![\uac00-\ud7af])"
-_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_HIRAGANA_ONLY = re.compile(r"[\u3040-\u309f\u30fc]+")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+#: Chinese function characters: a gram that starts or ends with one is seldom a word (的支, 用的).
+_HAN_FUNCTION = frozenset("的了是在和與与也都就而及或将將被把为為之")
+_KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]+")
 _LETTERS_ONLY = re.compile(r"[^\W\d_]+")
 #: English function words of 4+ letters: a person does not search for them, and a small
 #: corpus does not make them common enough to be left out by their share of articles.
@@ -484,17 +502,25 @@ def pick_korean_words(texts: list[str], n: int) -> list[str]:
 def pick_cjk_words(texts: list[str], n: int) -> list[str]:
     df: Counter[str] = Counter()
     for text in texts:
-        grams = set()
-        for run in _CJK_RUN.findall(text):
-            for size in (2, 3, 4):
-                for i in range(len(run) - size + 1):
-                    gram = run[i : i + size]
-                    if not _HIRAGANA_ONLY.fullmatch(gram):
-                        grams.add(gram)
-        df.update(grams)
+        grams = set(_KATAKANA_RUN.findall(text))
+        for run in _HAN_RUN.findall(text):
+            for size in (2, 3, 4, 5):
+                grams.update(run[i : i + size] for i in range(len(run) - size + 1))
+        df.update(g for g in grams if len(g) >= 2)
+    # A gram nearly always seen inside one longer gram is a piece of it (換性 of 互換性).
+    longer: Counter[str] = Counter()
+    for gram, count in df.items():
+        if len(gram) >= 3 and _HAN_RUN.fullmatch(gram):
+            for part in (gram[1:], gram[:-1]):
+                longer[part] = max(longer[part], count)
     limit = max(MIN_DF, int(MAX_DF_SHARE * len(texts)))
     ranked = [
-        g for g, c in sorted(df.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0])) if MIN_DF <= c <= limit
+        g
+        for g, c in sorted(df.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))
+        if MIN_DF <= c <= limit
+        and len(g) <= (4 if _HAN_RUN.fullmatch(g) else 12)
+        and longer[g] < 0.7 * c
+        and not (g[0] in _HAN_FUNCTION or g[-1] in _HAN_FUNCTION)
     ]
     chosen: list[str] = []
     for gram in ranked[: 40 * n]:
