@@ -49,10 +49,10 @@ What is printed per corpus (and written to ``--json``, keyed by PATH):
     3 articles and in at most 30% of them (the commonest words are left out), spread over
     the frequency ranking. Truth: the articles holding the word as a whole word (case
     folded; a word is a run of letters and digits).
-  - Korean: a Hangul token W (2+ syllables) that stands alone in 3+ articles (and at most
+  - Korean: an all-Hangul word W (2+ syllables) that stands alone in 3+ articles (and at most
     30%) and has a particle attached (``W는``, ``W의``, ``W에서``: ``PARTICLES``) in 3+.
-    Truth: the articles with the token W or W + a particle (a compound such as
-    ``전문가`` for ``전문`` is not counted).
+    Truth: the articles with a word (a run of letters and digits) that is W or W + a
+    particle (neither the compound ``전문가`` for ``전문`` nor ``5년간`` for ``년간``).
   - Chinese/Japanese: 2-4 character substrings of Han runs and whole Katakana words
     (``リリース``), found in 3+ articles and at most 30% of them, neither a piece of a
     longer substring nearly always seen with it (``換性`` of ``互換性``), nor starting or
@@ -267,7 +267,7 @@ _PARTICLE_WORDS = (
 )
 PARTICLES = frozenset(_PARTICLE_WORDS.split())
 _LONGEST_PARTICLE = max(map(len, PARTICLES))
-_PARTICLE_TAIL = "(?:" + "|".join(sorted(PARTICLES, key=len, reverse=True)) + ")?(?![\uac00-\ud7af])"
+_PARTICLE_TAIL = "(?:" + "|".join(sorted(PARTICLES, key=len, reverse=True)) + ")?(?![^\\W_])"
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 #: Chinese function characters: a gram that starts or ends with one is seldom a word (的支, 用的).
 _HAN_FUNCTION = frozenset("的了是在和與与也都就而及或将將被把为為之")
@@ -478,7 +478,7 @@ def pick_korean_words(texts: list[str], n: int) -> list[str]:
     alone: Counter[str] = Counter()
     tokens_per_text = []
     for text in texts:
-        tokens = set(_HANGUL_TOKEN.findall(text))
+        tokens = {w for w in _WORD.findall(text) if _HANGUL_TOKEN.fullmatch(w)}
         tokens_per_text.append(tokens)
         alone.update(t for t in tokens if len(t) >= 2)
     frequent = {t for t, c in alone.items() if c >= MIN_DF}
@@ -533,7 +533,7 @@ def truth_for(word: str, group: str, texts: dict[str, str], words: dict[str, set
     if group == "words":
         return {aid for aid, ws in words.items() if word in ws}
     if group == "ko":
-        pattern = re.compile(r"(?<![\uac00-\ud7af])" + re.escape(word) + _PARTICLE_TAIL)
+        pattern = re.compile(r"(?<![^\W_])" + re.escape(word) + _PARTICLE_TAIL)
         return {aid for aid, text in texts.items() if pattern.search(text)}
     return {aid for aid, text in texts.items() if word in text}
 
