@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from pressreader import language as _language
 from pressreader.ingest.errors import RejectedInput
 from pressreader.model import Article, Paragraph
 
@@ -40,9 +41,6 @@ _ESCAPE_SEQUENCE = re.compile(
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
 _BULLET = re.compile(r"^(?:[-*•·‣▪–]|\d{1,3}[.)])\s+")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[A-Za-z]")
-_KAZAKH = re.compile(r"[әғқңөұүһӘҒҚҢӨҰҮҺ]")
 
 TITLE_LIMIT = 100
 
@@ -130,34 +128,8 @@ def recover_title(paragraphs: list[str]) -> str:
     return cut.rstrip(" ,;:–—-") + "…"
 
 
-_UKRAINIAN = re.compile(r"[їєґЇЄҐ]")
-
-
-def guess_language(text: str) -> str:
-    """The language of ``text`` as an ISO 639-1 code; ``""`` when there are no letters.
-
-    Cyrillic text is told apart by its letters (Ukrainian ї є ґ, Kazakh
-    ә ғ қ ң ө ұ ү һ, else Russian), which is more reliable on short releases
-    than a statistical model; Latin-script text goes to py3langid (a
-    well-kept fork of langid.py), and short or doubtful Latin text is English.
-    """
-    sample = text[:4000]
-    cyrillic = len(_CYRILLIC.findall(sample))
-    latin = len(_LATIN.findall(sample))
-    if cyrillic == 0 and latin == 0:
-        return ""
-    if cyrillic > latin:
-        if len(_UKRAINIAN.findall(sample)) * 100 > cyrillic:
-            return "uk"
-        if len(_KAZAKH.findall(sample)) * 50 > cyrillic:
-            return "kk"
-        return "ru"
-    if latin < 60:
-        return "en"
-    import py3langid  # loaded on the first Latin-script text without a declared language
-
-    language, _score = py3langid.classify(sample)
-    return str(language)
+#: The language of a text, for every script: see :mod:`pressreader.language`.
+guess_language = _language.guess_language
 
 
 def article_id(url: str, paragraphs: list[str], identity: str = "") -> str:
