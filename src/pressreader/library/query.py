@@ -57,6 +57,27 @@ def _known_fields() -> dict[str, str]:
     return known
 
 
+class _Parser(qparser.QueryParser):  # type: ignore[misc]
+    """Whoosh's parser, except that a word of CJK text, which the analyzer makes
+    several bigrams of, is a phrase of them (Whoosh would AND them, anywhere in
+    the text): "금융위원회" is "금융 융위 위원 원회" in a row."""
+
+    def term_query(  # type: ignore[no-untyped-def]
+        self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True
+    ):
+        if tokenize and analysis.is_cjk(text) and self.schema and fieldname in self.schema:
+            field = self.schema[fieldname]
+            if field.analyzer:
+                tokens = [
+                    (token.text, (token.startchar, token.endchar))
+                    for token in field.tokenize(text, mode="query", chars=True, removestops=removestops)
+                ]
+                if len(tokens) > 1:
+                    words, ranges = zip(*tokens, strict=True)
+                    return wq.Phrase(fieldname, list(words), boost=boost, char_ranges=list(ranges))
+        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+
+
 class QueryParser:
     def __init__(
         self,
@@ -77,7 +98,9 @@ class QueryParser:
         schema = schema.copy()
         for name in STATE_FIELDS:
             schema.add(name, wfields.KEYWORD(lowercase=True))
-        parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema)
+        # Whoosh's MultifieldParser, with the parser above.
+        parser = _Parser(None, schema)
+        parser.add_plugin(qparser.MultifieldPlugin(list(SEARCH_FIELDS)))
         parser.add_plugin(qparser.GtLtPlugin())
         parser.add_plugin(qparser.FieldAliasPlugin(ALIASES))
         self._parser = parser
@@ -133,6 +156,8 @@ class QueryParser:
         if type(node) is wq.Phrase and node.slop == 1:
             return Phrase(node.fieldname, node.words, slop=1, boost=node.boost, char_ranges=node.char_ranges)
         field = getattr(node, "fieldname", None)
+        if field in TEXT_FIELDS and isinstance(node, (wq.Prefix, wq.Wildcard)) and analysis.is_cjk(node.text):
+            return _cjk_pattern(node)
         if field in STATE_FIELDS:
             return self._marked(node, field)
         if field == "date":
@@ -183,6 +208,38 @@ class QueryParser:
         if isinstance(node, (wq.Prefix, wq.Wildcard)):
             return node
         raise QueryError("date: takes a date like 2024, 2024-06, 2024-06-30 or a range [2024-01 to 2024-06]")
+
+
+def _cjk_pattern(node: wq.Query) -> wq.Query:
+    """``金融*`` over CJK bigrams: text is found anywhere in a run of CJK letters,
+    so a prefix of two letters or more is its bigrams in a row (a phrase), and a
+    lone letter is the terms that start with it (itself, or a bigram).  A word
+    of Latin letters at the end keeps its prefix ("삼성SD*").  Inside a pattern
+    (``금?위원회``), the letters on each side of ``?`` or ``*`` are looked for
+    one after the other: what a bigram index can tell."""
+    field = node.fieldname
+    pattern = node.text + "*" if isinstance(node, wq.Prefix) else node.text
+    pieces = re.split(r"([*?]+)", pattern)
+    queries: list[wq.Query] = []
+    for number in range(0, len(pieces), 2):
+        words = [text for text, _start, _end in analysis._word_spans(pieces[number])]
+        if not words:
+            continue
+        tail = words[-1]
+        # Followed by a wildcard: a Latin word, or a lone CJK letter, may go on.
+        if number + 1 < len(pieces) and (not analysis.is_cjk(tail) or len(tail) == 1):
+            words, open_end = words[:-1], [wq.Prefix(field, analysis.fold(tail.lower()))]
+        else:
+            open_end = []
+        words = [word if analysis.is_cjk(word) else analysis.fold(word.lower()) for word in words]
+        if len(words) > 1:
+            queries.append(wq.Phrase(field, words, boost=node.boost))
+        elif words:
+            queries.append(wq.Term(field, words[0], boost=node.boost))
+        queries.extend(open_end)
+    if not queries:
+        return wq.NullQuery
+    return queries[0] if len(queries) == 1 else wq.And(queries)
 
 
 def _values(node: wq.Query) -> list[str]:
@@ -262,9 +319,40 @@ def highlight_terms(query: wq.Query | None, reader: object) -> frozenset[str]:
             return
         if getattr(node, "fieldname", None) not in TEXT_FIELDS:
             return
+        if isinstance(node, wq.Phrase) and any(analysis.is_cjk(word) for word in node.words):
+            if not any(True for _term in node.existing_terms(reader)):
+                return
+            found.update(_phrase_runs(node))
+            return
         for _field, text in node.existing_terms(reader, expand=True):
             found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
 
     if query is not None:
         walk(query)
     return frozenset(found)
+
+
+def _phrase_runs(node: wq.Phrase) -> list[str]:
+    """A phrase's words as what :func:`pressreader.analysis.find_terms` looks for:
+    bigrams of one CJK run joined back into it ("금융", "융위", "위원", "원회" is
+    "금융위원회"), other words as they are.  Bigrams are of one run where their
+    characters overlap in the query (or, without character ranges, their letters)."""
+    words = [w.decode("utf-8") if isinstance(w, bytes) else str(w) for w in node.words]
+    ranges = list(node.char_ranges or [])
+    runs: list[str] = []
+    previous: tuple[str, object] | None = None
+    for index, word in enumerate(words):
+        span = ranges[index] if index < len(ranges) else None
+        if previous is not None and analysis.is_cjk(word) and analysis.is_cjk(previous[0]):
+            before, before_span = previous
+            if isinstance(span, tuple) and isinstance(before_span, tuple) and None not in span + before_span:
+                joined = span[0] < before_span[1]
+            else:
+                joined = len(before) == 2 and len(word) == 2 and before[1] == word[0]
+            if joined:
+                runs[-1] += word[1:]
+                previous = (word, span)
+                continue
+        runs.append(word)
+        previous = (word, span)
+    return runs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pressreader import analysis
+from pressreader import analysis, language
 from pressreader._whoosh import analysis as whoosh_analysis
 from pressreader._whoosh import fields
 from pressreader.analysis import ANALYZER, PLAIN_ANALYZER
@@ -16,7 +16,9 @@ from pressreader.model import Article
 #: 3: languages without a stemmer indexed in title_plain/body_plain.
 #: 4: text fields take postings computed by the import's worker processes.
 #: 5: body (and body_plain) hold the title too, twice: a word is one field to search.
-SCHEMA_VERSION = 5
+#: 6: CJK runs as bigrams (Korean particles stripped); each paragraph analysed by
+#:    its own language; ``lang`` holds every language with a real share of the text.
+SCHEMA_VERSION = 6
 #: How many times the title's words are counted in ``body``: they weigh more
 #: there than a word of the text (as a title field boosted 2x used to).
 TITLE_WEIGHT = 2
@@ -62,7 +64,9 @@ def build_schema() -> fields.Schema:
         source_name=fields.STORED(),
         title_text=fields.STORED(),
         theme=fields.KEYWORD(stored=True, lowercase=True, scorable=True),
-        lang=fields.ID(stored=True, analyzer=exact_lower),
+        # The article's languages (lang:ru finds a release partly in Russian);
+        # the stored value is the article's main language.
+        lang=fields.KEYWORD(stored=True, lowercase=True),
         tag=fields.KEYWORD(lowercase=True, commas=True),
     )
 
@@ -75,26 +79,41 @@ def document(article: Article) -> dict[str, Any]:
     then skips blocks of postings that cannot reach the top hits, which it
     cannot do as well for an OR of a title and a body field.
 
+    Each paragraph's words go where its own language puts them
+    (:func:`pressreader.language.paragraph_languages`): English and Russian
+    stemmed into ``body``, other languages word for word into ``body_plain``
+    (CJK runs as bigrams in either).
+
     Text fields are handed over as :class:`Postings`, already analysed: the
     very terms the field's analyzer gives, computed by the quick path in
     :mod:`pressreader.analysis` (once per paragraph for the classifier and the
     index alike), then counted and positioned by Whoosh's own field code.
     """
     texts = [paragraph.text for paragraph in article.paragraphs]
-    if article.lang in STEMMED_LANGUAGES:
-        title = analysis.terms(article.title)
-        text_fields: dict[str, Any] = {
-            "title": title,
-            "body": title * TITLE_WEIGHT + analysis.paragraph_terms(texts),
-        }
+    # A template's lang="en" on a Korean page is not the page's language.
+    main = language.resolve(article.lang, texts[0] if len(texts) == 1 else " ".join(texts[:8]))
+    langs = language.paragraph_languages(texts, main)
+    (title_lang,) = language.paragraph_languages([article.title], main)
+    stemmed: list[str] = []
+    plain: list[str] = []
+    title_terms: list[str] = []
+    title_plain: list[str] = []
+    if title_lang in STEMMED_LANGUAGES:
+        title_terms = analysis.terms(article.title)
+        stemmed.extend(title_terms * TITLE_WEIGHT)
     else:
-        title = analysis.plain_terms(article.title)
-        text_fields = {
-            "title_plain": title,
-            "body_plain": title * TITLE_WEIGHT + analysis.paragraph_terms(texts, analysis.plain_terms),
-            "title": [],
-            "body": [],
-        }
+        title_plain = analysis.plain_terms(article.title)
+        plain.extend(title_plain * TITLE_WEIGHT)
+    # Each paragraph by the analyser of its own language: the Russian half of a
+    # Kazakh, Russian and English release is stemmed, its Kazakh half is not.
+    for text, lang in zip(texts, langs, strict=True):
+        if lang in STEMMED_LANGUAGES:
+            stemmed.extend(analysis.terms(text))
+        else:
+            plain.extend(analysis.plain_terms(text))
+    text_fields = {"title": title_terms, "body": stemmed}
+    if plain:
+        text_fields.update(title_plain=title_plain, body_plain=plain)
     return {
         "id": article.id,
         **{name: _postings(name, terms) for name, terms in text_fields.items()},
@@ -105,7 +124,8 @@ def document(article: Article) -> dict[str, Any]:
         "source_words": _postings("source_words", analysis.terms(article.source)),
         "source_name": article.source,
         "theme": " ".join(article.themes),
-        "lang": article.lang,
+        "lang": " ".join(language.languages(texts, langs, main)),
+        "_stored_lang": article.lang,
         "tag": ",".join(article.tags),
     }
 

@@ -1,0 +1,124 @@
+"""Script and language of a text, of each paragraph, and a release in three languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pressreader import language
+from pressreader.ingest.normalise import guess_language
+from pressreader.library import Library
+
+
+@pytest.fixture
+def library(tmp_path: Path):  # type: ignore[no-untyped-def]
+    with Library.open(tmp_path / "library") as library:
+        yield library
+
+
+# Invented sentences, one language each.
+TEXTS = {
+    "ko": "정부는 올해 새로운 교통 정책을 발표하고 시민들의 의견을 듣기로 했다.",
+    "ja": "政府は本日、新しい交通政策を発表し、市民の意見を聞くことにしました。",
+    "zh": "政府今天发布了新的交通政策，并将听取市民的意见。",
+    "ka": "მთავრობამ დღეს ახალი სატრანსპორტო პოლიტიკა გამოაცხადა.",
+    "hy": "Կառավարությունն այսօր հայտարարեց տրանսպորտի նոր քաղաքականության մասին։",
+    "he": "הממשלה הודיעה היום על מדיניות תחבורה חדשה ותשמע את דעת הציבור.",
+    "el": "Η κυβέρνηση ανακοίνωσε σήμερα μια νέα πολιτική για τις μεταφορές.",
+    "th": "รัฐบาลประกาศนโยบายการขนส่งใหม่ในวันนี้และจะรับฟังความคิดเห็นของประชาชน",
+    "hi": "सरकार ने आज नई परिवहन नीति की घोषणा की और नागरिकों की राय सुनेगी।",
+    "ar": "أعلنت الحكومة اليوم عن سياسة جديدة للنقل وستستمع إلى آراء المواطنين في جميع المدن.",
+    "fa": "دولت امروز سیاست جدید حمل و نقل را اعلام کرد و نظرات شهروندان را خواهد شنید.",
+    "ur": "حکومت نے آج نقل و حمل کی نئی پالیسی کا اعلان کیا اور شہریوں کی رائے سنے گی۔",
+    "ru": "Правительство сегодня объявило о новой транспортной политике.",
+    "uk": "Уряд сьогодні оголосив про нову транспортну політику та її її єдність.",
+    "kk": "Үкімет бүгін жаңа көлік саясатын жариялап, азаматтардың пікірін тыңдайтын болды.",
+    "de": "Die Bundesregierung hat heute eine neue Verkehrspolitik vorgestellt und will die "
+    "Meinung der Bürgerinnen und Bürger in allen Städten hören.",
+}
+
+
+@pytest.mark.parametrize("expected", sorted(TEXTS))
+def test_each_script_gives_its_language(expected: str) -> None:
+    assert language.guess_language(TEXTS[expected]) == expected
+
+
+def test_text_without_letters_has_no_language_and_short_latin_is_english() -> None:
+    assert language.guess_language("2024 — 17 / 3") == ""
+    assert language.guess_language("Das Treffen") == "en"
+
+
+def test_scripts_by_their_letters() -> None:
+    assert language.script(TEXTS["ko"]) == language.HANGUL
+    assert language.script(TEXTS["ja"]) == language.KANA
+    assert language.script(TEXTS["zh"]) == language.HAN
+    assert language.script(TEXTS["ru"]) == language.CYRILLIC
+    assert language.script("plain words") == language.LATIN
+    assert language.script("") == ""
+    # The script with the most letters wins: a Korean sentence naming an English firm.
+    assert language.guess_language(TEXTS["ko"] + " Samsung Electronics") == "ko"
+
+
+def test_ingest_uses_the_same_guess() -> None:
+    assert guess_language(TEXTS["ko"]) == "ko"
+    assert guess_language(TEXTS["kk"]) == "kk"
+
+
+def test_a_declared_language_wins_unless_the_script_says_otherwise() -> None:
+    assert language.resolve("en", TEXTS["ko"] * 3) == "ko"
+    assert language.resolve("en", TEXTS["ru"]) == "ru"
+    assert language.resolve("de", TEXTS["de"]) == "de"
+    assert language.resolve("kk", TEXTS["ru"]) == "kk"  # same script: the record knows best
+    assert language.resolve("", TEXTS["ja"]) == "ja"
+
+
+KK = (
+    "Қазақстан Республикасының Сыртқы істер министрі шетелдік елшілермен "
+    "кездесіп, ынтымақтастық туралы әңгімелесті."
+)
+RU = (
+    "Министр иностранных дел провёл встречу с послами в Казахстане и "
+    "обсудил сотрудничество в сфере транспорта."
+)
+EN = (
+    "The Minister of Foreign Affairs met foreign ambassadors in Astana and "
+    "discussed cooperation in transport."
+)
+
+
+def test_each_paragraph_has_its_language() -> None:
+    assert language.paragraph_languages([KK, RU, EN, "2024"], "kk") == ["kk", "ru", "en", "kk"]
+    assert language.languages([KK, RU, EN], ["kk", "ru", "en"], "kk") == ["kk", "ru", "en"]
+    # A language with a sliver of the text is not one of the article's languages.
+    assert language.languages([KK * 9, EN], ["kk", "en"], "kk") == ["kk"]
+
+
+def test_a_release_in_three_languages_is_stemmed_paragraph_by_paragraph(
+    tmp_path: Path, library: Library
+) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "kk-ru-en.md").write_text(
+        f"---\ntitle: Кездесу\nlang: kk\n---\n\n{KK}\n\n{RU}\n\n{EN}\n", encoding="utf-8"
+    )
+    (folder / "other.md").write_text(
+        "---\ntitle: Railway\nlang: en\n---\n\nThe railway company opened a new container terminal "
+        "near the port this week.\n",
+        encoding="utf-8",
+    )
+    library.import_paths([folder])
+    (hit,) = library.search("Казахстан").hits
+    article = library.get(hit.id)
+    assert article is not None and article.lang == "kk"  # the main language stays
+    # The Russian paragraph is stemmed: "Казахстан" finds "Казахстане", and so does "встречи".
+    assert library.search("встречи").total == 1
+    # The English one too ("ambassador" finds "ambassadors"), the Kazakh one word for word.
+    assert library.search("ambassador").total == 1
+    assert library.search("министрі").total == 1
+    for lang in ("kk", "ru", "en"):
+        assert library.search(f"lang:{lang} Казахстан").total == 1
+    assert library.search("lang:ru").total == 1
+    assert library.search("lang:en").total == 2
+    start, end = library.search("Казахстан", snippets=True).hits[0].snippet_spans[0]
+    assert hit.id and library.search("Казахстан").hits[0].snippet[start:end] == "Казахстане"
