@@ -8,12 +8,16 @@ language guessed, and the article's stable id computed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from pressreader import language as _language
+from pressreader.ingest import junk
 from pressreader.ingest.errors import RejectedInput
 from pressreader.model import Article, Paragraph
 
@@ -146,27 +150,164 @@ def text_fingerprint(paragraphs: list[str]) -> str:
 
 
 def normalise(draft: Draft, *, path: str = "") -> Article:
+    """The draft as an :class:`Article`, or :class:`RejectedInput` when it is not a release.
+
+    Navigation and attachment lines are dropped (:mod:`~pressreader.ingest.junk`),
+    so is a first paragraph that repeats the title (or gives it: "제목: …");
+    a page that is not a release (not found, a menu, an attachment stub, only a
+    title, a body shorter than a sentence) is rejected "not a release: …"; one
+    that only might not be is kept with the tag :data:`junk.DOUBT_TAG`.  The
+    source is the draft's, else the site's name (a Jekyll ``_config.yml``), else
+    the URL's host, else the name of the folder holding ``path``.
+    """
     paragraphs = [p for p in (clean_paragraph(clean_text(p)) for p in draft.paragraphs) if p]
     if not paragraphs:
         raise RejectedInput("no body text")
     title = clean_line(draft.title)
     if len(title) > 300:
         title = title[:299].rstrip() + "…"
+    paragraphs, title, dropped = _without_junk(paragraphs, title)
+    url = clean_line(draft.url)
+    source = clean_line(draft.source)
+    reason = junk.verdict(title, paragraphs, dropped, source or _host(url))
+    if reason:
+        raise RejectedInput(f"not a release: {reason}")
     if not title:
         title = recover_title(paragraphs)
-    url = clean_line(draft.url)
+    tags = tuple(t for t in (clean_line(str(tag)) for tag in draft.tags) if t)
+    if junk.doubt(title, paragraphs) and junk.DOUBT_TAG not in tags:
+        tags = (*tags, junk.DOUBT_TAG)
     lang = clean_line(draft.lang).lower()[:8] or guess_language(" ".join(paragraphs))
     return Article(
         id=article_id(url, paragraphs, draft.identity),
         title=title,
         date=draft.date,
-        source=clean_line(draft.source),
+        source=source or site_source(url, path),
         paragraphs=tuple(Paragraph(text) for text in paragraphs),
         url=url,
         lang=lang,
-        tags=tuple(t for t in (clean_line(str(tag)) for tag in draft.tags) if t),
+        tags=tags,
         path=path,
     )
+
+
+def _without_junk(paragraphs: list[str], title: str) -> tuple[list[str], str, list[tuple[str, str]]]:
+    """The paragraphs without navigation and attachment lines, and without a first one
+    that repeats the title; the title (from a "제목: …" line when there was none); and
+    what was dropped, as ``(kind, text)``."""
+    kept: list[str] = []
+    dropped: list[tuple[str, str]] = []
+    for paragraph in paragraphs:
+        kind = junk.paragraph_kind(paragraph)
+        if kind == junk.NAVIGATION or kind == junk.ATTACHMENT:
+            dropped.append((kind, paragraph))
+        else:
+            kept.append(paragraph)
+    if kept:
+        given = junk.title_field(kept[0])
+        if given is not None and (not title or junk.repeats(given, title)):
+            if len(given) > len(title):  # none, or one cut short
+                title = given[:300]
+            kept.pop(0)
+    if kept and title and junk.fold(kept[0]) == junk.fold(title):
+        kept.pop(0)
+    return kept, title, dropped
+
+
+# -------------------------------------------------------------------- sources
+#: Folder names that say nothing about who published what they hold.
+_MEANINGLESS_FOLDERS = frozenset(
+    """_posts posts post _drafts drafts content contents data tmp temp downloads download files file
+    docs documents html htm json jsonl txt text md markdown articles article items output out export
+    exports import imports raw scraped scrape dump dumps src source sources site _site www public pages
+    page archive archives inbox desktop home users user root work mnt media var opt srv news press
+    releases release press_releases press-releases pressreleases blog feeds feed rss corpus corpora
+    samples sample sample_data test tests fixtures all new old misc other unsorted index library
+    en ru ko zh ja kk uz de fr es""".split()  # noqa: SIM905 (a list of words reads better so)
+)
+_NUMBERED_FOLDER = re.compile(r"\d{1,4}(?:[-_.]\d{1,2}){0,2}|(?:page|p)[-_]?\d+", re.IGNORECASE)
+#: How many folders up a source is looked for (``site/_posts/2024/06/``).
+_FOLDER_LEVELS = 4
+#: A site's configuration is small; a larger ``_config.yml`` is not read.
+_CONFIG_LIMIT = 64 * 1024
+
+
+def site_source(url: str, path: str) -> str:
+    """A source for an article without one: the site's name (a Jekyll ``_config.yml``
+    ``title:`` in the nearest folder above that has one), else the URL's host without
+    ``www.``, else the name of the folder holding the file (walking up past names like
+    ``_posts``, ``data`` or ``2024``)."""
+    folder = _folder(path)
+    return (folder and _site_name(folder)) or _host(url) or (folder and _folder_name(folder)) or ""
+
+
+def _host(url: str) -> str:
+    if not url:
+        return ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def _folder(path: str) -> str:
+    if not path or path == "-":
+        return ""
+    return os.path.dirname(os.path.abspath(path))
+
+
+def _stops(folder: str) -> bool:
+    """Where a walk up ends: the root, the home folder, the temporary folder."""
+    return folder in (os.path.dirname(folder), os.path.expanduser("~"), "/tmp")
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder_name(folder: str) -> str:
+    for _level in range(_FOLDER_LEVELS):
+        if _stops(folder):
+            return ""
+        name = os.path.basename(folder).removeprefix("www.")
+        if (
+            name
+            and not name.startswith(".")
+            and name.casefold() not in _MEANINGLESS_FOLDERS
+            and not _NUMBERED_FOLDER.fullmatch(name)
+        ):
+            return clean_line(name)[:120]
+        folder = os.path.dirname(folder)
+    return ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _site_name(folder: str) -> str:
+    """The ``title:`` of the nearest ``_config.yml`` (a Jekyll site's name) at most a few
+    folders up; read with YAML's BaseLoader (strings only, no tags), at most 64 KB."""
+    for _level in range(_FOLDER_LEVELS):
+        if _stops(folder):
+            return ""
+        config = os.path.join(folder, "_config.yml")
+        try:
+            if os.path.isfile(config):
+                return _config_title(config)
+        except OSError:
+            return ""
+        folder = os.path.dirname(folder)
+    return ""
+
+
+def _config_title(config: str) -> str:
+    import yaml
+
+    try:
+        if os.path.getsize(config) > _CONFIG_LIMIT:
+            return ""
+        with open(config, encoding="utf-8", errors="replace") as handle:
+            loaded = yaml.load(handle.read(_CONFIG_LIMIT), Loader=yaml.BaseLoader)
+    except (OSError, yaml.YAMLError, RecursionError):
+        return ""
+    title = loaded.get("title") if isinstance(loaded, dict) else None
+    return clean_line(title)[:120] if isinstance(title, str) else ""
 
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
