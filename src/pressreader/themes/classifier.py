@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from pressreader import analysis
+from pressreader.ingest import junk
 from pressreader.model import Article, Paragraph, Theme, ThemeHit
 from pressreader.themes.lexicon import LexiconSpec
 
@@ -59,12 +60,16 @@ class Lexicon:
         """Changes whenever the classification could change."""
         import hashlib
 
-        parts = [repr((self.spec.min_score, self.spec.relative, self.spec.boilerplate))]
+        parts = [repr((self.spec.min_score, self.spec.relative, self.spec.boilerplate, junk.VERSION))]
         for theme_id, theme in self.spec.themes.items():
             parts.append(repr((theme_id, sorted(theme.terms.items()))))
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
     def is_boilerplate(self, text: str) -> bool:
+        """Navigation, attachment and contact lines (:func:`pressreader.ingest.junk.is_boilerplate`,
+        the one definition ingest uses too), and what the lexicon's ``[boilerplate]`` patterns add."""
+        if junk.is_boilerplate(text):
+            return True
         stripped = text.strip()
         return any(pattern.fullmatch(stripped) for pattern in self._boilerplate)
 

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.color import Color
 
 from pressreader.analysis import find_terms
+from pressreader.ingest import junk
 from pressreader.model import Paragraph, Theme
 
 BAR = "▌"
@@ -162,8 +163,11 @@ def paragraph_body(
     current_style: Style | None = None,
 ) -> Text:
     """The paragraph's text with the query's words marked (from precomputed ``spans`` when
-    given), and the ``current`` match, if it is in this paragraph, in ``current_style``."""
+    given), and the ``current`` match, if it is in this paragraph, in ``current_style``;
+    boilerplate (contact lines, photo credits) dimmed."""
     text = Text(paragraph.text)
+    if not paragraph.themes and junk.is_boilerplate(paragraph.text):
+        text.stylize(DIM)  # contact details, a photo credit: kept, but not the release's text
     for start, end in match_spans(paragraph.text, terms, spans):
         text.stylize(match_style, start, end)
     if current is not None and current_style is not None:
