@@ -111,6 +111,17 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     if command == "import":
         parser.description = "Import files and folders into the library and report each file's outcome."
         parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--field",
+            action="append",
+            default=None,
+            metavar="ROLE=NAME",
+            help=(
+                "the field of a JSON record that holds ROLE (text, title, date, url, source, lang, tags), "
+                "e.g. --field text=data --field date=target_timestamp; remembered for these paths "
+                "(later imports and rebuild use it); ROLE= goes back to the usual names"
+            ),
+        )
     elif command == "search":
         parser.description = "Search the library; one result a line (JSON lines with --json)."
         parser.add_argument(
@@ -173,6 +184,26 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="THEME",
         help="keep only the paragraphs with this theme (an id or label), and the articles that have one",
     )
+
+
+def _field_mapping(values: list[str] | None) -> dict[str, str] | None:
+    """``--field ROLE=NAME`` options as {role: name}; None when none was given."""
+    if values is None:
+        return None
+    from pressreader.ingest.records import ROLES
+
+    mapping: dict[str, str] = {}
+    for value in values:
+        role, equals, name = value.partition("=")
+        role = role.strip().lower()
+        if not equals or not role:
+            raise UsageError(f"--field {value!r}: expected ROLE=NAME, e.g. --field text=data")
+        if role not in ROLES:
+            raise UsageError(f"--field {value!r}: unknown role {role!r} (one of {', '.join(ROLES)})")
+        if role in mapping and mapping[role] != name.strip():
+            raise UsageError(f"--field: two fields for {role!r} ({mapping[role]!r} and {name.strip()!r})")
+        mapping[role] = name.strip()
+    return mapping
 
 
 def _positive(value: str) -> int:
@@ -333,9 +364,11 @@ def _open(args: argparse.Namespace, err: Console) -> int:
     return status
 
 
-def _run_import(library: Library, paths: list[Path], err: Console) -> ImportReport:
+def _run_import(
+    library: Library, paths: list[Path], err: Console, *, fields: dict[str, str] | None = None
+) -> ImportReport:
     with _progress(err, "Importing") as update:
-        return library.import_paths(paths, progress=update)
+        return library.import_paths(paths, progress=update, fields=fields)
 
 
 @contextmanager
@@ -371,7 +404,18 @@ def _print_report(report: ImportReport, console: Console, *, brief: bool = False
     for item in report.files:
         if item.status in shown or item.records_rejected:
             console.print(_report_line(item))
-    console.print(Text(f"{len(report.files)} file(s): {report.summary()}"))
+    console.print(Text(f"{len(report.files)} file(s): {_summary(report)}"))
+
+
+def _summary(report: ImportReport, *, skip_zero: bool = False) -> str:
+    """The counts of files, then the records rejected inside files that imported
+    (a JSON Lines line, a feed entry): the line says every input that was rejected."""
+    summary = report.summary(skip_zero=skip_zero)
+    records = report.records_rejected
+    if records:
+        holding = sum(1 for item in report.files if item.records_rejected)
+        summary += f"; {records} record(s) rejected in {holding} of them"
+    return summary
 
 
 def _report_line(item: FileReport) -> Text:
@@ -390,11 +434,17 @@ def _import(args: argparse.Namespace, out: Console, err: Console) -> int:
     missing = [p for p in args.paths if not os.path.lexists(Path(p).expanduser())]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
+    fields = _field_mapping(args.field)
     with _library(args, create=True) as library:
         paths = [Path(p) for p in args.paths]
-        report = library.import_paths(paths) if args.json else _run_import(library, paths, err)
+        report = (
+            library.import_paths(paths, fields=fields)
+            if args.json
+            else _run_import(library, paths, err, fields=fields)
+        )
     if args.json:
         payload: dict[str, Any] = dict(report.counts)
+        payload["records_rejected"] = report.records_rejected
         payload["files"] = [
             {
                 "path": f.path,
@@ -628,6 +678,7 @@ def _rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
                 "path": str(path),
                 "files": len(imported.files),
                 **imported.counts,
+                "records_rejected": imported.records_rejected,
                 "carried": report.carried,
                 "catalog_error": report.catalog_error,
                 "from_roots": report.from_roots,
@@ -641,7 +692,7 @@ def _rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
         err.print(Text(printable(f"the old catalog could not be read ({report.catalog_error})")))
     lines = [
         f"rebuilt the library in {path}: {report.articles} articles",
-        f"read again from {where}: {len(imported.files)} file(s): {imported.summary(skip_zero=True)}",
+        f"read again from {where}: {len(imported.files)} file(s): {_summary(imported, skip_zero=True)}",
     ]
     if report.carried:
         lines.append(

@@ -270,7 +270,7 @@ def _no_text_reason(records: list[dict[str, Any]]) -> str:
     are names pressreader does not know (one of them may hold the text)."""
     counts: Counter[str] = Counter()
     for record in records:
-        counts.update(dict.fromkeys(_short(key) for key in record))
+        counts.update(list(dict.fromkeys(_short(key) for key in record)))
     known = {name for names in ROLES.values() for name in names}
     if all(_fold(key) in known for key in counts):
         return NO_TEXT

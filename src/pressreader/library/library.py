@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import sqlite3
 import threading
@@ -109,6 +110,10 @@ class Library:
         self._marked: set[str] = set()
         self._keep_files = False
         self._locked = False
+        #: During an import: the field mapping each file is read with, and the files
+        #: read again whatever their size and time say (their mapping changed).
+        self._fields_of: Callable[[Path], loading.Fields | None] = _no_fields
+        self._forced: set[str] = set()
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -191,6 +196,12 @@ class Library:
                     shutil.rmtree(pending, ignore_errors=True)
                     raise
                 rebuilding.swap(path)
+                # Every file was read with its root's mapping: none is left to read again.
+                mappings = rebuilding.recorded_fields(path)
+                if any(not mapping.done for mapping in mappings.values()):
+                    rebuilding.save_fields(
+                        path, {root: replace(m, done=True) for root, m in mappings.items()}
+                    )
         except rebuilding.Busy:
             raise LibraryError(
                 f"another import is writing to the library in {path}; try again when it ends"
@@ -223,7 +234,9 @@ class Library:
         library = cls(pending, lexicon)
         try:
             # Unwrapped: a write that fails is the rebuild's to report, not an import's.
-            imported = library._import_paths([Path(source) for source in sources], progress, remember=False)
+            imported = library._import_paths(
+                [Path(source) for source in sources], progress, remember=False, mappings_from=path
+            )
             carried = 0
             if not from_roots:
                 # Files that could not be read again: their articles stay as the old catalog had them.
@@ -577,9 +590,21 @@ class Library:
 
     # ---------------------------------------------------------------- writing
     def import_paths(
-        self, paths: Iterable[Path], progress: Progress | None = None, *, remember: bool = True
+        self,
+        paths: Iterable[Path],
+        progress: Progress | None = None,
+        *,
+        remember: bool = True,
+        fields: loading.Fields | None = None,
     ) -> ImportReport:
         """Import files and folders; every file gets a :class:`FileReport`.
+
+        ``fields`` (``import --field text=data``: role → field name, an empty name
+        for the usual names) says which field of a JSON record holds what.  It is
+        remembered for the paths given (``fields.json``): an import without it
+        reads each file with the mapping of the nearest path imported with one,
+        as a rebuild does; a file whose mapping changed is read again even when
+        its size and time are the same.
 
         Files are written in batches of :data:`BATCH_FILES`, each one commit of
         the index and then of the catalog: an interrupted import (Ctrl-C, a
@@ -589,7 +614,7 @@ class Library:
         is reported "rejected" with the reason.
         """
         try:
-            return self._import_paths(list(paths), progress, remember)
+            return self._import_paths(list(paths), progress, remember, fields)
         except (OSError, sqlite3.OperationalError) as error:
             if (reason := cannot_write(error)) is None:
                 raise
@@ -600,7 +625,14 @@ class Library:
                 "import again when there is room"
             ) from None
 
-    def _import_paths(self, paths: list[Path], progress: Progress | None, remember: bool) -> ImportReport:
+    def _import_paths(
+        self,
+        paths: list[Path],
+        progress: Progress | None,
+        remember: bool,
+        fields: loading.Fields | None = None,
+        mappings_from: Path | None = None,
+    ) -> ImportReport:
         if self.read_only:
             raise LibraryError(
                 f"cannot write to the library in {self.path}: the folder may not be written "
@@ -609,10 +641,17 @@ class Library:
         report = ImportReport()
         files, problems, folders, unreadable = self._expand(paths)
         report.files.extend(problems)
+        mappings = rebuilding.recorded_fields(mappings_from or self.path)
+        given = None if fields is None else {role: name.strip() for role, name in fields.items()}
+        given = None if given is None else {role: name for role, name in given.items() if name}
+        roots = _roots(paths)
+        self._fields_of, self._forced = _field_plan(files, mappings, given)
         # A first look at every file, against the catalog as it is now: the
         # unchanged ones cost a stat, the others go to the readers at once.
         snapshot = self._catalog.file_snapshot()
-        looks = {str(path): _first_look(path, snapshot) for path in files}
+        looks = {
+            str(path): None if str(path) in self._forced else _first_look(path, snapshot) for path in files
+        }
         del snapshot
         to_read = [path for path in files if looks[str(path)] is None]
         self._marked = set()
@@ -621,7 +660,11 @@ class Library:
             self._write_lock(),
             loading.Reader(self.lexicon, len(to_read), self._whoosh_dir, INDEX_NAME, BATCH_FILES) as reader,
         ):
-            prepared = reader.prepared(to_read)
+            if remember and given is not None:
+                # Remembered before reading, as not done: an import stopped half-way
+                # leaves the next one to read all those files again.
+                _record_fields(self.path, mappings, roots, given, done=False)
+            prepared = reader.prepared(to_read, self._fields_of)
             batches = _batches(files, looks, reader.batch)
             # While workers write segments the index does not list yet, commits
             # must leave unlisted files alone; one last commit tidies up.
@@ -639,8 +682,10 @@ class Library:
                     self._settle(report, writer, db)
                 with self._lock:
                     self._refresh()
+        self._fields_of, self._forced = _no_fields, set()
         if remember:
-            rebuilding.remember_roots(self.path, _roots(paths))
+            rebuilding.remember_roots(self.path, roots)
+            _record_fields(self.path, rebuilding.recorded_fields(self.path), roots, given, done=True)
         if progress:
             progress(len(files), len(files), "")
         return report
@@ -794,11 +839,11 @@ class Library:
         unchanged = previous and previous.mtime_ns == stat.st_mtime_ns and previous.size == stat.st_size
         # A duplicate is read again even when unchanged: if the copy it
         # duplicated has gone, it now holds the release.
-        if unchanged and previous and previous.status != "duplicate":
+        if unchanged and previous and previous.status != "duplicate" and key not in self._forced:
             if previous.status == "rejected":
                 return FileReport(key, "rejected", previous.reason)
-            return FileReport(key, "unchanged", "", len(self._catalog.ids_for_path(key)))
-        prepared = ready if ready is not None else loading.prepare(path, self.lexicon)
+            return _unchanged(previous, len(self._catalog.ids_for_path(key)))
+        prepared = ready if ready is not None else loading.prepare(path, self.lexicon, self._fields_of(path))
         problems, reason = prepared.problems, prepared.reason
         if reason:
             # Nothing in the library changes: articles from an earlier, good
@@ -1035,7 +1080,73 @@ def _first_look(path: Path, snapshot: dict[str, tuple[FileRecord, int]]) -> File
         return None
     if previous.status == "rejected":
         return FileReport(key, "rejected", previous.reason)
-    return FileReport(key, "unchanged", "", articles)
+    return _unchanged(previous, articles)
+
+
+_RECORDS_REJECTED = re.compile(r"\b(\d+) record\(s\) rejected: ")
+
+
+def _unchanged(previous: FileRecord, articles: int) -> FileReport:
+    """An unchanged file, with the records it had rejected when it was read (still
+    rejected: an unchanged file that was rejected whole is reported rejected too)."""
+    found = _RECORDS_REJECTED.search(previous.reason)
+    if found is None:
+        return FileReport(previous.path, "unchanged", "", articles)
+    reason = previous.reason[found.start() :]
+    return FileReport(previous.path, "unchanged", reason, articles, int(found.group(1)))
+
+
+def _no_fields(_path: Path) -> loading.Fields | None:
+    return None
+
+
+def _field_plan(
+    files: list[Path], mappings: dict[str, rebuilding.FieldMapping], given: dict[str, str] | None
+) -> tuple[Callable[[Path], loading.Fields | None], set[str]]:
+    """How each file is read: the mapping given, else its nearest root's; and the
+    files read again whatever their size and time (read with another mapping)."""
+    forced: set[str] = set()
+    for path in files:
+        found = rebuilding.mapping_for(str(path), mappings)
+        unfinished = found is not None and not found[1].done
+        remapped = given is not None and (found[1].fields if found else {}) != given
+        if unfinished or remapped:
+            forced.add(str(path))
+    if given is not None:
+        chosen = given or None
+        return (lambda _path: chosen), forced
+
+    def recorded(path: Path) -> loading.Fields | None:
+        found = rebuilding.mapping_for(str(path), mappings)
+        return (found[1].fields or None) if found else None
+
+    return recorded, forced
+
+
+def _record_fields(
+    folder: Path,
+    mappings: dict[str, rebuilding.FieldMapping],
+    roots: list[str],
+    given: dict[str, str] | None,
+    *,
+    done: bool,
+) -> None:
+    """Remember ``given`` for ``roots`` (the mappings of paths inside them go: their
+    files were read with it); at the end of an import (``done``), mappings the
+    import read every file of again are done too.  Written only when it changed."""
+    updated = dict(mappings)
+    for root in roots:
+        if given is not None:
+            for other in list(updated):
+                if other != root and _inside(other, root):
+                    del updated[other]
+            updated[root] = rebuilding.FieldMapping(dict(given), done)
+        if done:
+            for other, mapping in list(updated.items()):
+                if not mapping.done and _inside(other, root):
+                    updated[other] = replace(mapping, done=True)
+    if updated != mappings:
+        rebuilding.save_fields(folder, updated)
 
 
 def richness(article: Article) -> tuple[int, int]:

@@ -31,7 +31,7 @@ import logging
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,10 +90,15 @@ class Written:
         self.segment = segment
 
 
-def prepare(path: Path, lexicon: Lexicon) -> Prepared:
-    """Read, classify and analyse one file; never raises for a bad file."""
+#: The field mapping of an import (``--field text=data``): role → field name.
+Fields = Mapping[str, str]
+
+
+def prepare(path: Path, lexicon: Lexicon, fields: Fields | None = None) -> Prepared:
+    """Read, classify and analyse one file (``fields``: which field holds which
+    part of a record); never raises for a bad file."""
     try:
-        loaded = ingest.load_file(path)
+        loaded = ingest.load_file(path, fields=fields)
     except ingest.RejectedInput as error:
         return Prepared(reason=error.reason)
     except OSError as error:
@@ -160,13 +165,18 @@ class Reader:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
-    def prepared(self, paths: Iterable[Path]) -> Iterator[Prepared]:
+    def prepared(
+        self, paths: Iterable[Path], fields_of: Callable[[Path], Fields | None] | None = None
+    ) -> Iterator[Prepared]:
+        """``fields_of(path)``: the field mapping to read a file with (it travels to the
+        workers with each file: one mapping object is pickled once a task)."""
+        fields_of = fields_of or _no_fields
         if self._executor is None:
             for path in paths:
-                yield prepare(path, self.lexicon)
+                yield prepare(path, self.lexicon, fields_of(path))
             return
-        tasks = _chunks(paths, self.batch)
-        pending: deque[tuple[list[Path], Future[list[Prepared]]]] = deque()
+        tasks = ([(path, fields_of(path)) for path in chunk] for chunk in _chunks(paths, self.batch))
+        pending: deque[tuple[list[tuple[Path, Fields | None]], Future[list[Prepared]]]] = deque()
 
         def submit() -> None:
             task = next(tasks, None)
@@ -184,8 +194,12 @@ class Reader:
             except Exception:  # a worker died (out of memory, killed): read those files here
                 _log.warning("an import worker failed; reading its %d files here", len(task), exc_info=True)
                 self.failures += 1
-                results = [prepare(path, self.lexicon) for path in task]
+                results = [prepare(path, self.lexicon, fields) for path, fields in task]
             yield from results
+
+
+def _no_fields(_path: Path) -> None:
+    return None
 
 
 def _chunks(paths: Iterable[Path], size: int) -> Iterator[list[Path]]:
@@ -220,10 +234,11 @@ class _OwnTempStorage(filestore.FileStorage):  # type: ignore[misc]
         return super().temp_storage(f"{name or 'temp'}.{os.getpid()}.tmp")
 
 
-def _write_task(paths: list[Path], folder: str, indexname: str) -> list[Prepared]:
-    """In a worker: read ``paths`` and write all their articles into one new segment."""
+def _write_task(task: list[tuple[Path, Fields | None]], folder: str, indexname: str) -> list[Prepared]:
+    """In a worker: read the task's files (each with its field mapping) and write
+    all their articles into one new segment."""
     assert _lexicon is not None
-    prepared = [prepare(path, _lexicon) for path in paths]
+    prepared = [prepare(path, _lexicon, fields) for path, fields in task]
     if not any(item.documents for item in prepared):
         return prepared
     storage = _OwnTempStorage(folder)

@@ -38,6 +38,9 @@ READY, SWAPPING = "READY", "SWAPPING"
 REPLACED = ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", "whoosh")
 #: The files and folders ever given to an import (the fallback for a lost catalog).
 SOURCES = "sources.json"
+#: The field mapping each imported file or folder was last imported with
+#: (``import --field text=data``): a rebuild reads its files with it again.
+FIELDS = "fields.json"
 #: The library-wide write lock (imports and rebuilds), and how long a writer waits for it.
 LOCK = "write.lock"
 WAIT = 5.0
@@ -113,6 +116,51 @@ def remember_roots(folder: Path, paths: list[str]) -> None:
     temporary = folder / f"{SOURCES}.tmp"
     temporary.write_text(json.dumps(merged, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     os.replace(temporary, folder / SOURCES)
+
+
+@dataclass(frozen=True)
+class FieldMapping:
+    """The ``--field`` mapping of an imported root (a file or a folder), and
+    whether every file under it has been read with it (False while an import
+    that set it has not finished: the next import reads them all again)."""
+
+    fields: dict[str, str]
+    done: bool = True
+
+
+def recorded_fields(folder: Path) -> dict[str, FieldMapping]:
+    """root → its mapping, from ``fields.json`` (what cannot be read there is left out)."""
+    try:
+        recorded = json.loads((folder / FIELDS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    mappings = {}
+    for root, entry in recorded.items() if isinstance(recorded, dict) else ():
+        fields = entry.get("fields") if isinstance(entry, dict) else None
+        if isinstance(fields, dict) and all(isinstance(v, str) for v in fields.values()):
+            mappings[str(root)] = FieldMapping(
+                {str(k): v for k, v in fields.items()}, entry.get("done") is True
+            )
+    return mappings
+
+
+def save_fields(folder: Path, mappings: dict[str, FieldMapping]) -> None:
+    """Write ``fields.json`` whole, then rename it into place."""
+    payload = {root: {"fields": m.fields, "done": m.done} for root, m in sorted(mappings.items())}
+    temporary = folder / f"{FIELDS}.tmp"
+    temporary.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(temporary, folder / FIELDS)
+
+
+def mapping_for(path: str, mappings: dict[str, FieldMapping]) -> tuple[str, FieldMapping] | None:
+    """The mapping of the nearest recorded root holding ``path`` (itself, or the
+    innermost folder), with that root; None when no root of it has one."""
+    best: tuple[str, FieldMapping] | None = None
+    for root, mapping in mappings.items():
+        inside = path == root or path.startswith(root.rstrip("/\\") + os.sep)
+        if inside and (best is None or len(root) > len(best[0])):
+            best = (root, mapping)
+    return best
 
 
 def read_old_catalog(path: Path) -> OldCatalog:
