@@ -193,7 +193,7 @@ def test_no_room_for_a_temporary_file_is_the_disk_s_fault_not_the_file_s(
     with Library.open(tmp_path / "lib") as library:
         library.import_paths([SAMPLE_DATA / "000_5e8c0fbe594480b4.txt"])
 
-        def no_room(path: Path) -> None:
+        def no_room(path: Path, **_options: object) -> None:
             raise OSError(errno.ENOSPC, "No space left on device", "/tmp/tmpmodel")
 
         monkeypatch.setattr(loading.ingest, "load_file", no_room)

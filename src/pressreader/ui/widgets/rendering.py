@@ -149,9 +149,7 @@ def match_spans(
     in reading order: what :func:`paragraph_body` marks, and what ``n`` steps through."""
     if not terms:
         return []
-    if spans is None:
-        return sorted(find_terms(text, terms))
-    return sorted((start, end) for term, start, end in spans if term in terms)
+    return sorted(find_terms(text, terms, spans))
 
 
 def paragraph_body(
