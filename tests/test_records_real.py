@@ -501,3 +501,18 @@ def test_a_clean_import_says_nothing_of_records(capsys: pytest.CaptureFixture[st
     assert code == 0 and "record" not in out.strip().splitlines()[-1]
     code, out, _ = _cli(capsys, "import", folder, "--json", "--index", tmp_path / "lib")
     assert (code, json.loads(out)["records_rejected"]) == (0, 0)
+
+
+def test_records_keyed_by_their_ids() -> None:
+    keyed = {
+        "042bb7b5": {"articleBody": OPENS, "url": "https://m.example.gov/1"},
+        "04a6711c": {"articleBody": CLOSES, "url": "https://m.example.gov/2"},
+    }
+    drafts = records.parse(json.dumps(keyed))
+    assert [(d.record, d.url) for d in drafts if isinstance(d, ingest.Draft)] == [
+        (1, "https://m.example.gov/1"),
+        (2, "https://m.example.gov/2"),
+    ]
+    # Without text, the reason names the records' fields, not their ids.
+    with pytest.raises(RejectedInput, match=r"the records have: blob, stamp;"):
+        records.parse(json.dumps({"a1": {"blob": OPENS, "stamp": 1}, "b2": {"blob": CLOSES, "stamp": 2}}))

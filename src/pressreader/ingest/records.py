@@ -1,7 +1,8 @@
 """JSON and JSON Lines: scrapers' dumps, API responses, JSON Feed, open-data packages.
 
 A JSON document is an array of records, an object holding such an array under
-a key like ``items`` or ``articles`` (one or two levels down), or one record.
+a key like ``items`` or ``articles`` (a few levels down), an object of records
+keyed by their ids, or one record.
 JSON Lines is one record a line, numbered by physical line, blank lines
 skipped.  A record is an object; its fields are found by their common names
 (English, and the Korean, Chinese and Japanese ones of public-data packages),
@@ -169,9 +170,13 @@ def _document(document: object, mapping: dict[str, tuple[str, str]]) -> list[Dra
     found = _records_in(document, mapping)
     if found is None:
         record = _record(document, 0, mapping)
-        if isinstance(record, RecordProblem):
-            raise RejectedInput(_no_text_reason([document]) if record.reason == NO_TEXT else record.reason)
-        return [record]
+        if isinstance(record, Draft):
+            return [record]
+        if record.reason == NO_TEXT and document and all(isinstance(v, dict) for v in document.values()):
+            # Records keyed by their ids: {"042bb7…": {"articleBody": …, "url": …}, …}
+            values = list(document.values())
+            return _no_text_anywhere([_record(v, n, mapping) for n, v in enumerate(values, start=1)], values)
+        raise RejectedInput(_no_text_reason([document]) if record.reason == NO_TEXT else record.reason)
     key, items, wrapper = found
     if not items:
         raise RejectedInput(f"no records (the {key} list is empty)")
