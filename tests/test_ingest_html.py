@@ -537,3 +537,11 @@ def test_a_cp1251_saved_page_reads_as_russian(tmp_path: Path) -> None:
     [article] = pressreader.ingest.read_file(path)
     assert article.lang == "ru"
     assert article.paragraphs[0].text.startswith("5 февраля состоялся телефонный разговор")
+
+
+def test_a_combining_mark_after_a_tag_does_not_break_the_tag() -> None:
+    # NFC before parsing would join U+0338 to the ">" of <p> ("≯") and lose the paragraph.
+    page = _page(f"<p>\u0338{LEAD}</p><p>{SECOND}</p>")
+    paragraphs = _one(page).paragraphs
+    assert any(LEAD in paragraph for paragraph in paragraphs)
+    assert SECOND in paragraphs

@@ -21,7 +21,7 @@ from types import ModuleType
 from pressreader.ingest import feed, html, markdown, plaintext, records, seed
 from pressreader.ingest.decode import decode
 from pressreader.ingest.errors import RecordProblem, RejectedInput
-from pressreader.ingest.normalise import _CONTROL, _ESCAPE_SEQUENCE, Draft, clean_text, normalise
+from pressreader.ingest.normalise import Draft, clean_text, normalise, strip_controls
 from pressreader.model import Article
 
 __all__ = [
@@ -121,11 +121,7 @@ def load_text(
     return Loaded(articles, problems, getattr(fmt, "NAME", ""))
 
 
-def _controls_out(text: str) -> str:
-    """Newlines unified, escape sequences and control characters out: what
-    :func:`clean_text` does but Unicode normalisation, which waits for the values."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+_controls_out = strip_controls
 
 
 def read_file(path: Path) -> list[Article]:

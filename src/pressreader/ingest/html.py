@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pressreader.ingest.errors import RejectedInput
-from pressreader.ingest.normalise import Draft, clean_text, guess_language, parse_date
+from pressreader.ingest.normalise import Draft, guess_language, parse_date, strip_controls
 
 NAME = "html"
 SUFFIXES = (".html", ".htm", ".xhtml")
@@ -139,7 +139,7 @@ def _parse_tree(text: str) -> tuple[Any, bool]:
     if doctype:
         # libxml2 needs no doctype, and some ("<!DOCTYPE html ... />") make it drop the page.
         text = text[: doctype.start()] + text[doctype.end() :]
-    text = _NONCHARACTERS.sub("", clean_text(_NUMERIC_REFERENCE.sub(_control_reference, text)))
+    text = _NONCHARACTERS.sub("", strip_controls(_NUMERIC_REFERENCE.sub(_control_reference, text)))
     parser = html.HTMLParser(
         encoding="utf-8",
         collect_ids=False,
@@ -166,7 +166,7 @@ def _control_reference(match: re.Match[str]) -> str:
     """``&#27;`` and the other references to control characters, as the characters.
 
     Left to lxml they would reach trafilatura, which then drops the whole page;
-    as characters, :func:`clean_text` removes them with the escape sequence they
+    as characters, :func:`strip_controls` removes them with the escape sequence they
     start (``&#27;]0;title&#7;`` goes whole), as it does in a plain-text file.
     ``&#128;``-``&#159;`` are what browsers show: the windows-1252 characters.
     """

@@ -66,12 +66,17 @@ class Draft:
     identity: str = ""
 
 
+def strip_controls(text: str) -> str:
+    """Newlines unified, escape sequences and control characters removed; no Unicode
+    normalisation: what a document gets before it is parsed (NFC could join a combining
+    mark to the ``n`` of a JSON ``\\n`` or the ``>`` of a tag and break the syntax)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
 def clean_text(text: str) -> str:
     """NFC, escape sequences and control characters removed, newlines unified."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPE_SEQUENCE.sub("", text)
-    text = _CONTROL.sub("", text)
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", strip_controls(text))
 
 
 def clean_line(text: str) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 
 from pressreader.ingest.errors import RecordProblem, RejectedInput
 from pressreader.ingest.feed import iso_date, language_code, text_to_paragraphs, web_url
-from pressreader.ingest.normalise import _CONTROL, _ESCAPE_SEQUENCE, Draft
+from pressreader.ingest.normalise import Draft, strip_controls
 
 NAME = "records"
 #: One file holds many releases: it may be larger than one release may.
@@ -154,9 +154,7 @@ def _decode(text: str) -> Any:
             raise error from None
 
 
-def _controls_out(text: str) -> str:
-    """Escape sequences and control characters removed; no Unicode normalisation."""
-    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+_controls_out = strip_controls
 
 
 def _document(document: object, mapping: dict[str, tuple[str, str]]) -> list[Draft | RecordProblem]:
