@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from pressreader._whoosh import analysis, porter, snowball_russian, stopwords
+from pressreader.language import CJK_LETTERS
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _RUSSIAN = snowball_russian.RussianStemmer()
@@ -37,13 +38,6 @@ _VERB_N_ENDINGS = frozenset({"н", "на", "но", "ны", "нно"})
 #: Words: runs of letters, digits and underscores; hyphens and apostrophes split
 #: words ("e-government" is "e" and "government").
 TOKEN_PATTERN = r"\w+"
-#: Letters of the scripts written without spaces between words (Han, Kana) or
-#: with particles attached (Hangul): such a run of letters is split into bigrams.
-CJK_LETTERS = (
-    "\u1100-\u11ff\u3005-\u3007\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff"
-    "\u3131-\u318e\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7a3"
-    "\ud7b0-\ud7ff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
-)
 _CJK = re.compile(f"[{CJK_LETTERS}]")
 #: Words where CJK runs stand apart from the letters of other scripts ("삼성SDS는"
 #: is "삼성" and "SDS" and "는"): only for text that holds CJK letters.

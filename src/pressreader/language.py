@@ -29,6 +29,14 @@ CYRILLIC = "cyrillic"
 LATIN = "latin"
 ARABIC = "arabic"
 
+#: Letters of the scripts written without spaces between words (Han, Kana) or
+#: with particles attached (Hangul): such a run of letters is split into bigrams.
+CJK_LETTERS = (
+    "\u1100-\u11ff\u3005-\u3007\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff"
+    "\u3131-\u318e\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7a3"
+    "\ud7b0-\ud7ff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
+)
+
 
 def _prefixes(*spans: str) -> tuple[bytes, ...]:
     """UTF-8 prefixes: ``"e0a4-e0a5"`` is E0 A4 and E0 A5."""

@@ -83,7 +83,7 @@ def load_text(
     is for the formats that have named fields (JSON records); others ignore it.
     """
     raw = text
-    text = _controls_out(text)
+    text = strip_controls(text)
     fmt = next(module for module in FORMATS if module.sniff(text, suffix))
     if len(text) > MAX_DOCUMENT_CHARS and not getattr(fmt, "MULTI_RECORD", False):
         raise RejectedInput(
@@ -119,9 +119,6 @@ def load_text(
             raise RejectedInput(f"no usable record in {len(problems)}: {shown}{more}")
         raise RejectedInput("no body text")
     return Loaded(articles, problems, getattr(fmt, "NAME", ""))
-
-
-_controls_out = strip_controls
 
 
 def read_file(path: Path) -> list[Article]:

@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pressreader.language import CJK_LETTERS
+
 #: Bump when what is boilerplate changes: the classifier's fingerprint holds it, so a
 #: library reclassifies its articles on the next import.
 VERSION = 1
@@ -170,7 +172,7 @@ _DATE_IN = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{4
 _LETTER = re.compile(r"[^\W\d_]")
 _ALNUM = re.compile(r"[^\W_]")
 _SENTENCE_END = re.compile(r"[.!?。！？…]|다$|다\s")
-_CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK = re.compile(f"[{CJK_LETTERS}]")
 
 
 def _phone_line(line: str) -> bool:

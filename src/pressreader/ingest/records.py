@@ -145,16 +145,13 @@ def _decode(text: str) -> Any:
     try:
         return _DECODER.decode(text)
     except ValueError as error:
-        cleaned = _controls_out(text)
+        cleaned = strip_controls(text)
         if cleaned == text:
             raise
         try:
             return _DECODER.decode(cleaned)
         except ValueError:
             raise error from None
-
-
-_controls_out = strip_controls
 
 
 def _document(document: object, mapping: dict[str, tuple[str, str]]) -> list[Draft | RecordProblem]:
@@ -393,7 +390,7 @@ def _string(value: object, depth: int = 0) -> str:
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, str):
-        return _controls_out(_SURROGATE.sub("\ufffd", value))
+        return strip_controls(_SURROGATE.sub("\ufffd", value))
     return ""
 
 
