@@ -122,3 +122,10 @@ def test_a_release_in_three_languages_is_stemmed_paragraph_by_paragraph(
     assert library.search("lang:en").total == 2
     start, end = library.search("Казахстан", snippets=True).hits[0].snippet_spans[0]
     assert hit.id and library.search("Казахстан").hits[0].snippet[start:end] == "Казахстане"
+
+
+def test_web_and_mail_addresses_do_not_make_a_release_english() -> None:
+    links = " ".join(["[](http://www.krcert.or.kr/ciso)"] * 40)
+    text = f"정보보호 교육을 온라인으로 진행한다고 밝혔다. 문의: press@kisa.or.kr {links}"
+    assert guess_language(text) == "ko"
+    assert language.resolve("", text) == "ko"

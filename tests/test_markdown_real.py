@@ -240,3 +240,9 @@ def test_hostile_template_and_marker_runs_are_read(text: str) -> None:
     assert len(stripped) <= len(text)
     assert markdown.clean_markup(stripped) is not None
     assert isinstance(_body(text), list)
+
+
+def test_an_attribute_list_cut_by_a_line_break_goes_whole() -> None:
+    text = '![Cover](http://x.example/a.gif){:\n.icon width="70"}The book is out.\n'
+    (draft,) = markdown.parse(text)
+    assert draft.paragraphs == ["The book is out."]

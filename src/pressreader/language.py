@@ -156,8 +156,16 @@ DECLARED_MIN_SHARE = 0.1
 LANGUAGE_MIN_SHARE = 0.2
 
 
+#: Web and e-mail addresses: Latin letters that say nothing of the text's language
+#: (a Korean release ending in a hundred links to www.krcert.or.kr read as English).
+_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]*|[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
 def script_counts(text: str) -> dict[str, int]:
-    """How many letters of ``text`` each script has (scripts without any left out)."""
+    """How many letters of ``text`` each script has (scripts without any left out);
+    the letters of web and e-mail addresses are not counted."""
+    if "://" in text or "www." in text or "@" in text:
+        text = _ADDRESS.sub(" ", text)
     data = text.encode("utf-8", "surrogatepass")
     counts: dict[str, int] = {}
     latin = len(data.translate(None, _NOT_ASCII_LETTER))

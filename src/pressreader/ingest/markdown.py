@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -416,28 +417,30 @@ def _markdown_in_text(paragraph: str) -> str:
 def _inline_text(token: Token) -> str:
     """An inline token's text: prose cleaned of leftover markup, code as written,
     images dropped, inline HTML through the HTML extraction in the flow of the text."""
-    children = token.children or []
-    if not any(child.type == "html_inline" for child in children):
-        parts: list[str] = []
-        for child in children:
-            if child.type == "text":
-                parts.append(clean_markup(child.content))
-            elif child.type == "code_inline":
-                parts.append(child.content)
-            elif child.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-        return "".join(parts)
-    fragment: list[str] = []
+    pieces = list(_inline_pieces(token.children or []))
+    if not any(kind == "html" for kind, _text in pieces):
+        return "".join(text for _kind, text in pieces)
+    fragment = "".join(text if kind == "html" else html.escape(text, quote=False) for kind, text in pieces)
+    return " ".join(html_to_paragraphs(fragment))
+
+
+def _inline_pieces(children: list[Token]) -> Iterator[tuple[str, str]]:
+    """``(kind, text)`` of an inline token's children: ``prose`` (a run of text and line
+    breaks, cleaned as one, so that markup a line break cut in two, ``{:`` then
+    ``.icon}``, still goes), ``code`` as written, ``html`` as written; images dropped."""
+    prose: list[str] = []
     for child in children:
         if child.type == "text":
-            fragment.append(html.escape(clean_markup(child.content), quote=False))
-        elif child.type == "code_inline":
-            fragment.append(html.escape(child.content, quote=False))
-        elif child.type == "html_inline":
-            fragment.append(child.content)
+            prose.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
-            fragment.append(" ")
-    return " ".join(html_to_paragraphs("".join(fragment)))
+            prose.append(" ")
+        elif child.type in ("code_inline", "html_inline"):
+            if prose:
+                yield "prose", clean_markup("".join(prose))
+                prose = []
+            yield ("code" if child.type == "code_inline" else "html"), child.content
+    if prose:
+        yield "prose", clean_markup("".join(prose))
 
 
 def _inline_markdown(text: str) -> str:
