@@ -246,3 +246,38 @@ def test_an_attribute_list_cut_by_a_line_break_goes_whole() -> None:
     text = '![Cover](http://x.example/a.gif){:\n.icon width="70"}The book is out.\n'
     (draft,) = markdown.parse(text)
     assert draft.paragraphs == ["The book is out."]
+
+
+# ------------------------------------------------------------------ dates
+POST = "---\ntitle: A visit\n{date}---\nThe Ambassador met students of the Almaty Tech Hub on Tuesday.\n"
+
+
+@pytest.mark.parametrize(
+    ("front", "name", "expected"),
+    [
+        ("date: 2023.08.08\n", "visit.md", "2023-08-08"),  # a dotted date, as Korean and Hugo sites write
+        ("date: 8 August 2023\n", "visit.md", "2023-08-08"),
+        ("date: 2023-08-08 10:55:00 +0900\n", "visit.md", "2023-08-08"),
+        ("", "2021-03-04-a-visit.md", "2021-03-04"),  # Jekyll's post name carries the date
+        ("date: 2023-08-08\n", "2021-03-04-a-visit.md", "2023-08-08"),  # the front matter wins
+        ("", "2021-13-04-a-visit.md", ""),  # no such month: no date rather than a wrong one
+        ("", "20210304-a-visit.md", ""),
+    ],
+)
+def test_a_post_is_dated_by_its_front_matter_else_its_file_name(
+    tmp_path: Path, front: str, name: str, expected: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(POST.format(date=front), encoding="utf-8")
+    (article,) = read_file(path)
+    assert article.date == expected
+
+
+def test_a_file_of_many_undated_records_takes_no_date_from_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "2021-03-04-export.jsonl"
+    path.write_text(
+        '{"title": "One", "text": "The first release of the export, undated."}\n'
+        '{"title": "Two", "text": "The second release of the export, undated too."}\n',
+        encoding="utf-8",
+    )
+    assert [article.date for article in read_file(path)] == ["", ""]

@@ -21,7 +21,7 @@ from types import ModuleType
 from pressreader.ingest import feed, html, markdown, plaintext, records, seed
 from pressreader.ingest.decode import decode
 from pressreader.ingest.errors import RecordProblem, RejectedInput
-from pressreader.ingest.normalise import Draft, clean_text, normalise, strip_controls
+from pressreader.ingest.normalise import Draft, clean_text, normalise, path_date, strip_controls
 from pressreader.model import Article
 
 __all__ = [
@@ -103,6 +103,10 @@ def load_text(
     drafts = [item for item in parsed if isinstance(item, Draft)]
     problems = [item for item in parsed if isinstance(item, RecordProblem)]
     multi = len(parsed) > 1 or bool(problems)
+    if not multi and drafts and not drafts[0].date:
+        # One release to a file, undated: the date its name starts with (Jekyll's
+        # 2023-08-08-title.md).  A file of many records is no one record's date.
+        drafts[0].date = path_date(path)
     articles = []
     for draft in drafts:
         try:

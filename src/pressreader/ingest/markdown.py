@@ -38,8 +38,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pressreader.ingest.errors import RejectedInput
-from pressreader.ingest.feed import html_to_paragraphs
-from pressreader.ingest.normalise import Draft, clean_paragraph, parse_date
+from pressreader.ingest.feed import html_to_paragraphs, iso_date
+from pressreader.ingest.normalise import Draft, clean_paragraph
 
 NAME = "markdown"
 SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
@@ -71,7 +71,7 @@ def parse(text: str) -> list[Draft]:
         Draft(
             paragraphs=[block for _kind, block in blocks],
             title=title,
-            date=parse_date(_text(meta.get("date") or meta.get("published"))),
+            date=iso_date(_text(meta.get("date") or meta.get("published"))),
             source=_text(meta.get("source") or meta.get("publisher")),
             url=_text(meta.get("url") or meta.get("link")),
             lang=_text(meta.get("lang") or meta.get("language")),

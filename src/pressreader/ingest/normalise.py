@@ -316,6 +316,16 @@ def _config_title(config: str) -> str:
 
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+#: A file name that starts with its date, as Jekyll's and Hugo's posts do: 2023-08-08-title.md.
+_NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=[-_. ]|$)")
+
+
+def path_date(path: str) -> str:
+    """The date a file's name starts with (``2023-08-08-visit.md``), ``""`` if none."""
+    if not path or path == "-":
+        return ""
+    match = _NAME_DATE.match(os.path.basename(path))
+    return parse_date(match.group()) if match else ""
 
 
 def parse_date(value: object) -> str:
