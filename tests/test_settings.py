@@ -21,7 +21,17 @@ from pressreader.ui.app import PressReaderApp, make_app
 from pressreader.ui.screens import settings as settings_screen
 from pressreader.ui.screens.reader import ReaderScreen
 from pressreader.ui.screens.settings import SettingsScreen
-from test_ui import URANIUM_RELEASE, WATER_RELEASE, WIDE, reader, search, started, status_text, until
+from test_ui import (
+    URANIUM_RELEASE,
+    WATER_RELEASE,
+    WIDE,
+    palette_offers,
+    reader,
+    search,
+    started,
+    status_text,
+    until,
+)
 
 HOSTILE_LABEL = "[bold red]x[/"
 
@@ -390,7 +400,7 @@ async def test_the_command_palette_opens_the_settings(library: Library) -> None:
         await started(pilot)
         assert "Settings" in {command.title for command in app.get_system_commands(app.screen)}
         await pilot.press("ctrl+p", *"settings")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_offers(app, "settings"))
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
 
