@@ -281,3 +281,17 @@ def test_a_file_of_many_undated_records_takes_no_date_from_its_name(tmp_path: Pa
         encoding="utf-8",
     )
     assert [article.date for article in read_file(path)] == ["", ""]
+
+
+def test_a_raw_block_shows_template_braces_as_the_site_does() -> None:
+    # How a tutorial shows "{{ your password }}": the raw block's content is text.
+    text = (
+        "Replace the braces {% raw %}{{{% endraw %} your secure password }} with yours.\n\n"
+        "```\nORACLE_PASSWORD={% raw %}{{{% endraw %} your secure password }}\n```\n\n"
+        "{% raw %}{{ page.title }}{% endraw %} prints the title; {{ page.title }} is gone.\n"
+    )
+    assert _body(text) == [
+        "Replace the braces {{ your secure password }} with yours.",
+        "ORACLE_PASSWORD={{ your secure password }}",
+        "{{ page.title }} prints the title; is gone.",
+    ]

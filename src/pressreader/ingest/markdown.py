@@ -125,8 +125,33 @@ _CLOSES = {"raw": "endraw", "comment": "endcomment"}
 _HIDING_ENDS = (("comment", "endcomment"), ("kcomment", "comment"))
 
 
+#: A Liquid raw block: what it holds is shown as written, template tags and all.
+_RAW_BLOCK = re.compile(r"\{%-?\s*raw\s*-?%\}(?P<body>.*?)\{%-?\s*endraw\s*-?%\}", re.S | re.I)
+
+
 def strip_templates(text: str) -> str:
-    """The text without Liquid, Hugo and Kramdown template tags (see the module's notes)."""
+    """The text without Liquid, Hugo and Kramdown template tags (see the module's notes);
+    what a ``{% raw %}`` block holds stays as written (``{% raw %}{{{% endraw %} name }}``
+    is how a post shows ``{{ name }}``)."""
+    if "{" not in text:
+        return text
+    end = text.rfind("endraw")
+    if end < 0:
+        return _strip_templates(text)
+    # Only up to the last endraw: every raw opener before it finds its end (linear),
+    # and one after it is an ordinary tag.
+    limit = text.find("}", end) + 1 or len(text)
+    pieces: list[str] = []
+    position = 0
+    for match in _RAW_BLOCK.finditer(text, 0, limit):
+        pieces.append(_strip_templates(text[position : match.start()]))
+        pieces.append(match["body"])
+        position = match.end()
+    pieces.append(_strip_templates(text[position:]))
+    return "".join(pieces)
+
+
+def _strip_templates(text: str) -> str:
     if "{" not in text:
         return text
     out: list[str] = []
