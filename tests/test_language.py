@@ -34,6 +34,11 @@ TEXTS = {
     "ru": "Правительство сегодня объявило о новой транспортной политике.",
     "uk": "Уряд сьогодні оголосив про нову транспортну політику та її її єдність.",
     "kk": "Үкімет бүгін жаңа көлік саясатын жариялап, азаматтардың пікірін тыңдайтын болды.",
+    "bg": "Правителството обяви днес нова транспортна политика и ще изслуша мнението на гражданите във "
+    "всички градове.",
+    "sr": "Влада је данас објавила нову саобраћајну политику и саслушаће мишљење грађана у свим градовима.",
+    "mk": "Владата денес објави нова сообраќајна политика и ќе го слушне мислењето на граѓаните.",
+    "be": "Урад сёння абвясціў новую транспартную палітыку і выслухае меркаванне грамадзян ва ўсіх гарадах.",
     "de": "Die Bundesregierung hat heute eine neue Verkehrspolitik vorgestellt und will die "
     "Meinung der Bürgerinnen und Bürger in allen Städten hören.",
 }
@@ -129,3 +134,34 @@ def test_web_and_mail_addresses_do_not_make_a_release_english() -> None:
     text = f"정보보호 교육을 온라인으로 진행한다고 밝혔다. 문의: press@kisa.or.kr {links}"
     assert guess_language(text) == "ko"
     assert language.resolve("", text) == "ko"
+
+
+def test_cyrillic_languages_by_the_letters_only_they_have() -> None:
+    # Ukrainian by its і alone (no ї, є or ґ in the sentence).
+    assert (
+        language.guess_language("Уряд сьогодні оголосив нову транспортну політику і вислухає думку громадян.")
+        == "uk"
+    )
+    # A declared language written in Cyrillic is believed on Cyrillic text (it was taken for Russian).
+    assert language.resolve("bg", TEXTS["bg"]) == "bg"
+    assert language.resolve("mn", "Засгийн газар өнөөдөр тээврийн шинэ бодлогоо зарлалаа.") == "mn"
+    assert language.resolve("sr", "Vlada je danas objavila novu saobraćajnu politiku.") == "sr"  # Latin too
+
+
+def test_a_short_paragraph_of_a_bulgarian_release_stays_bulgarian() -> None:
+    short = "Изтеглете новата версия от сайта."  # no ъ: nothing tells it from Russian but its article
+    assert language.paragraph_languages([TEXTS["bg"], short], "bg") == ["bg", "bg"]
+    assert language.paragraph_languages([KK, RU], "kk") == ["kk", "ru"]  # Russian has its ы and э
+
+
+CHECKSUMS = "\n".join(f"ruby-3.{minor}.0.tar.gz SHA256: {'0123456789abcdef' * 4}" for minor in range(12))
+
+
+def test_checksums_and_code_do_not_decide_a_release_s_language() -> None:
+    prose = "Вышел релиз Ruby 3.3. Этот релиз включает исправления ошибок и обновления безопасности."
+    release = f"{prose}\n{CHECKSUMS}"
+    assert language.guess_language(release) == "ru"
+    # Mostly code, some Bulgarian prose: the prose's language, not English.
+    code = "gem install bundler --version 2.5.0 && bundle exec rake test TESTOPTS=--verbose " * 3
+    bulgarian = "Излезе новата версия. Препоръчваме ъпгрейд на всички приложения възможно най-скоро."
+    assert language.guess_language(f"{bulgarian}\n{code}") == "bg"

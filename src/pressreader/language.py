@@ -7,8 +7,10 @@ it.  Letters are counted per script and the script with the most decides:
 * a script that one language writes (Hangul, Georgian, Armenian, Hebrew,
   Greek, Thai, Devanagari, ...) gives that language; Han and Kana count as
   one script, which is Japanese when Kana holds a real share, else Chinese;
-* Cyrillic is told apart by its letters (Ukrainian ї є ґ, Kazakh
-  ә ғ қ ң ө ұ ү һ, else Russian), more reliable on short releases than a model;
+* Cyrillic is told apart by its letters (Kazakh ә ғ қ ң ө ұ ү һ, Belarusian ў,
+  Ukrainian і ї є ґ, Macedonian ѓ ќ ѕ, Serbian ђ ћ ј љ њ џ, Bulgarian a
+  frequent ъ and no ы or э, else Russian), more reliable on short releases
+  than a model;
 * Arabic script and Latin go to py3langid (a well-kept fork of langid.py):
   Arabic, Persian or Urdu; for Latin, short or doubtful text is English.
 
@@ -133,18 +135,40 @@ SCRIPT_LANGUAGES = {
 #: Languages written in Arabic script that py3langid tells apart.
 ARABIC_LANGUAGES = ("ar", "fa", "ur", "ps", "ug", "ku", "sd")
 #: Languages written in Cyrillic that :func:`guess_language` tells apart by their letters.
-CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "kk"})
+CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "kk", "be", "bg", "sr", "mk"})
+#: Other languages written in Cyrillic (a declared one is believed on Cyrillic text).
+_OTHER_CYRILLIC = ("ky", "tg", "mn", "tt", "ba", "cv", "os", "ce", "sah", "ab", "av", "udm")
 #: The script each language is written in (for the languages this module names).
 LANGUAGE_SCRIPTS = {
     **{language: name for name, language in SCRIPT_LANGUAGES.items()},
-    **dict.fromkeys(CYRILLIC_LANGUAGES, CYRILLIC),
+    **dict.fromkeys((*CYRILLIC_LANGUAGES, *_OTHER_CYRILLIC), CYRILLIC),
     **dict.fromkeys(ARABIC_LANGUAGES, ARABIC),
     "ja": KANA,
     "zh": HAN,
 }
+#: Languages written in a second script as well (Serbian in Latin too, Uzbek in Cyrillic too).
+ALSO_WRITTEN = {
+    "sr": LATIN,
+    "kk": LATIN,
+    "uz": CYRILLIC,
+    "az": CYRILLIC,
+    "tk": CYRILLIC,
+    "bs": CYRILLIC,
+    "ku": LATIN,
+    "pa": ARABIC,
+}
 
-_UKRAINIAN = re.compile(r"[їєґЇЄҐ]")
 _KAZAKH = re.compile(r"[әғқңөұүһӘҒҚҢӨҰҮҺ]")
+_BELARUSIAN = re.compile(r"[ўЎ]")
+_UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")  # і is Belarusian and Kazakh too: they are asked first
+_MACEDONIAN = re.compile(r"[ѓќѕЃЌЅ]")
+_SERBIAN = re.compile(r"[ђћјљњџЂЋЈЉЊЏ]")  # ј љ њ џ are Macedonian too: asked first
+_RUSSIAN = re.compile(r"[ыэЫЭ]")  # neither Bulgarian nor Serbian nor Macedonian has them
+#: ъ as a vowel (before a consonant or at a word's end: във, път, също), one letter in
+#: 50 of Bulgarian; Russian writes ъ only before е, ё, ю, я (объявить, подъезд).
+_HARD_SIGN = re.compile(r"[ъЪ](?![еёюяЕЁЮЯ])")
+#: Cyrillic languages without ы and э, told from Russian by letters a short text may lack.
+_WITHOUT_RUSSIAN_LETTERS = frozenset({"bg", "sr", "mk"})
 #: What :func:`guess_language` reads of a long text.
 SAMPLE = 4000
 #: Fewer Latin letters than this is English (py3langid is unreliable on so little).
@@ -159,6 +183,15 @@ LANGUAGE_MIN_SHARE = 0.2
 #: Web and e-mail addresses: Latin letters that say nothing of the text's language
 #: (a Korean release ending in a hundred links to www.krcert.or.kr read as English).
 _ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]*|[\w.+-]+@[\w-]+\.[\w.-]+")
+#: Checksums and hashes (a release's SHA-256 list): letters of no language.
+_HEX_RUN = re.compile(r"\b[0-9a-fA-F]{16,}\b")
+
+
+def _prose(text: str) -> str:
+    """The first :data:`SAMPLE` characters of ``text`` once checksums are out: what a
+    whole text's language is judged by (a paragraph is not worth the scan)."""
+    sample = _HEX_RUN.sub(" ", text[: SAMPLE * 2])
+    return sample[:SAMPLE]
 
 
 def script_counts(text: str) -> dict[str, int]:
@@ -209,7 +242,7 @@ def guess_language(text: str) -> str:
     The script with the most letters decides (see the module's note); a long
     text is judged by its first :data:`SAMPLE` characters.
     """
-    sample = text[:SAMPLE]
+    sample = _prose(text)
     counts = script_counts(sample)
     return _language(_dominant(counts), sample, counts)
 
@@ -228,25 +261,42 @@ def _language(name: str, sample: str, counts: dict[str, int]) -> str:
     if name == ARABIC:
         return _ranked(sample, ARABIC_LANGUAGES) if counts[ARABIC] >= 20 else "ar"
     if name == LATIN and counts[LATIN] >= MIN_LATIN:
-        return _latin(sample)
+        return _latin(sample, counts)
     return "en"
 
 
 def _cyrillic(sample: str, letters: int) -> str:
-    if len(_UKRAINIAN.findall(sample)) * 100 > letters:
-        return "uk"
+    """Which Cyrillic language ``sample`` (with ``letters`` Cyrillic letters) is in, by
+    the letters only some of them have."""
     if len(_KAZAKH.findall(sample)) * 50 > letters:
         return "kk"
+    if len(_BELARUSIAN.findall(sample)) * 200 > letters:
+        return "be"
+    if len(_UKRAINIAN.findall(sample)) * 100 > letters:
+        return "uk"
+    if len(_MACEDONIAN.findall(sample)) * 300 > letters:
+        return "mk"
+    if len(_SERBIAN.findall(sample)) * 100 > letters:
+        return "sr"
+    if len(_HARD_SIGN.findall(sample)) * 200 > letters and len(_RUSSIAN.findall(sample)) * 500 <= letters:
+        return "bg"
     return "ru"
 
 
-def _latin(sample: str) -> str:
+def _latin(sample: str, counts: dict[str, int]) -> str:
     import py3langid  # loaded on the first Latin text of some length
 
     language, _score = py3langid.classify(sample)
-    # A Latin-script text that py3langid takes for a language of another script
-    # (it knows some romanised ones) is left to that judgement, except for these.
-    return str(language) if LANGUAGE_SCRIPTS.get(str(language), LATIN) == LATIN else "en"
+    language = str(language)
+    written = LANGUAGE_SCRIPTS.get(language, LATIN)
+    if written == LATIN:
+        return language
+    # Mostly Latin letters, taken for a language of another script: right when the
+    # text holds a real share of that script (a Bulgarian release that is half
+    # code and checksums), else a romanised reading of English.
+    if counts.get(written, 0) >= DECLARED_MIN_SHARE * sum(counts.values()):
+        return _cyrillic(sample, counts[CYRILLIC]) if written == CYRILLIC else language
+    return "en"
 
 
 def _ranked(sample: str, among: Sequence[str]) -> str:
@@ -266,13 +316,16 @@ def resolve(declared: str, text: str) -> str:
     declared = declared.strip().lower()
     if not declared:
         return guess_language(text)
-    sample = text[:SAMPLE]
+    sample = _prose(text)
     counts = script_counts(sample)
     total = sum(counts.values())
     if total < 20:
         return declared
-    own = LANGUAGE_SCRIPTS.get(declared.split("-")[0], LATIN)
+    primary = declared.split("-")[0]
+    own = LANGUAGE_SCRIPTS.get(primary, LATIN)
     share = counts.get(own, 0) + (counts.get(HAN, 0) + counts.get(KANA, 0) if own in (HAN, KANA) else 0)
+    if primary in ALSO_WRITTEN and own != ALSO_WRITTEN[primary]:
+        share += counts.get(ALSO_WRITTEN[primary], 0)
     if share >= DECLARED_MIN_SHARE * total:
         return declared
     return _language(_dominant(counts), sample, counts)
@@ -295,7 +348,10 @@ def paragraph_languages(texts: Iterable[str], main: str) -> list[str]:
         if not name:
             out.append(main)
         elif name == CYRILLIC:
-            out.append(_cyrillic(text, counts[CYRILLIC]))
+            guessed = _cyrillic(text, counts[CYRILLIC])
+            if guessed == "ru" and main in _WITHOUT_RUSSIAN_LETTERS and not _RUSSIAN.search(text):
+                guessed = main  # a short Bulgarian paragraph may lack its ъ; a Russian one has ы or э
+            out.append(guessed)
         elif name == main_script:
             out.append(main)
         elif name == LATIN:
