@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pressreader import language
+from pressreader.ingest import read_text
 from pressreader.ingest.normalise import guess_language
 from pressreader.library import Library
 
@@ -165,3 +166,32 @@ def test_checksums_and_code_do_not_decide_a_release_s_language() -> None:
     code = "gem install bundler --version 2.5.0 && bundle exec rake test TESTOPTS=--verbose " * 3
     bulgarian = "Излезе новата версия. Препоръчваме ъпгрейд на всички приложения възможно най-скоро."
     assert language.guess_language(f"{bulgarian}\n{code}") == "bg"
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        ("English", "en"),
+        ("en-US", "en"),
+        ("en_gb", "en"),
+        ("spanish", "es"),
+        ("Русский", "ru"),
+        ("deu", "de"),
+        ("Português", "pt"),
+        ("한국어", "ko"),
+        ("zh-Hant-TW", "zh"),
+        ("tlh-klingon", "tlh"),
+    ],
+)
+def test_a_language_named_in_words_or_three_letters_is_its_code(declared: str, expected: str) -> None:
+    assert language.code(declared) == expected
+
+
+def test_a_release_keeps_the_code_of_a_language_its_page_names_in_words() -> None:
+    # lang: filters and facets find it under one name, not "english" beside "en".
+    page = '<html lang="{}"><head><title>Visit</title></head><body><article><p>{}</p></article></body></html>'
+    english = "The Minister of Foreign Affairs met the ambassadors and discussed cooperation in transport."
+    (article,) = read_text(page.format("English", english), suffix=".html")
+    assert article.lang == "en"
+    (article,) = read_text(page.format("German", TEXTS["de"]), suffix=".html")
+    assert article.lang == "de"

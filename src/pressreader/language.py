@@ -308,12 +308,57 @@ def _ranked(sample: str, among: Sequence[str]) -> str:
     return among[0]
 
 
+#: Languages as records name them in words or in three letters (ISO 639-2/3):
+#: ``lang="english"``, ``language: Русский``, ``lang: deu``.
+_NAMED = {
+    "en": "english eng anglais englisch inglés ingles английский",
+    "ru": "russian rus русский russe russisch ruso",
+    "uk": "ukrainian ukr українська украинский",
+    "kk": "kazakh kaz қазақ қазақша казахский",
+    "be": "belarusian bel беларуская",
+    "bg": "bulgarian bul български",
+    "sr": "serbian srp српски srpski",
+    "mk": "macedonian mkd mac македонски",
+    "de": "german deu ger deutsch allemand alemán",
+    "fr": "french fra fre français francais französisch francés",
+    "es": "spanish spa español espanol castellano espagnol spanisch",
+    "it": "italian ita italiano",
+    "pt": "portuguese por português portugues",
+    "nl": "dutch nld dut nederlands",
+    "pl": "polish pol polski",
+    "cs": "czech ces cze čeština",
+    "tr": "turkish tur türkçe",
+    "uz": "uzbek uzb oʻzbek o'zbek ўзбек",
+    "ko": "korean kor 한국어 조선말",
+    "ja": "japanese jpn 日本語",
+    "zh": "chinese zho chi 中文 汉语 漢語 简体中文 繁體中文",
+    "ar": "arabic ara العربية",
+    "fa": "persian farsi fas per فارسی",
+    "he": "hebrew heb עברית",
+    "ka": "georgian kat geo ქართული",
+    "hy": "armenian hye arm հայերեն",
+    "el": "greek ell gre ελληνικά",
+    "hi": "hindi hin हिन्दी",
+}
+_CODES = {name: code for code, names in _NAMED.items() for name in names.split()}
+
+
+def code(declared: str) -> str:
+    """A declared language as its code: "en-US" and "en_us" → "en", "English" → "en",
+    "deu" → "de"; an unknown word is kept (lower case, at most 8 letters)."""
+    value = " ".join(declared.split()).lower()
+    if value in _CODES:
+        return _CODES[value]
+    primary = re.split(r"[-_ ]", value, maxsplit=1)[0] if value else ""
+    return _CODES.get(primary, primary[:8])
+
+
 def resolve(declared: str, text: str) -> str:
     """The language of a release whose record declares ``declared``: the declared
     one wins, unless the text is nearly all in a script that language is not
     written in (a template's ``lang="en"`` on a Korean or Russian page); then
     the guess from the text.  ``""`` declared: the guess."""
-    declared = declared.strip().lower()
+    declared = code(declared)
     if not declared:
         return guess_language(text)
     sample = _prose(text)

@@ -182,7 +182,7 @@ def normalise(draft: Draft, *, path: str = "") -> Article:
     tags = tuple(t for t in (clean_line(str(tag)) for tag in draft.tags) if t)
     if junk.doubt(title, paragraphs) and junk.DOUBT_TAG not in tags:
         tags = (*tags, junk.DOUBT_TAG)
-    lang = _language.resolve(clean_line(draft.lang).lower()[:8], " ".join(paragraphs))
+    lang = _language.resolve(clean_line(draft.lang)[:40], " ".join(paragraphs))
     return Article(
         id=article_id(url, paragraphs, draft.identity),
         title=title,
