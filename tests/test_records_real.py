@@ -516,3 +516,114 @@ def test_records_keyed_by_their_ids() -> None:
     # Without text, the reason names the records' fields, not their ids.
     with pytest.raises(RejectedInput, match=r"the records have: blob, stamp;"):
         records.parse(json.dumps({"a1": {"blob": OPENS, "stamp": 1}, "b2": {"blob": CLOSES, "stamp": 2}}))
+
+
+# ------------------------------------------- text fields as converters write them
+def _paragraphs_of(text: str) -> list[str]:
+    (article,) = _load(
+        json.dumps({"title": "금융위원회 보도자료", "text": text}, ensure_ascii=False)
+    ).articles
+    return [p.text for p in article.paragraphs]
+
+
+def test_html_escaped_into_fullwidth_brackets_is_read_as_html() -> None:
+    # A Korean CMS turns "<" into "＜": the tags were shown and the release taken for English.
+    text = (
+        '＜p align="left"＞7월 5일 위원회에서 개최하는 세미나 관련 보도자료입니다.＜/p＞'
+        "＜p＞＜br＞세부 내용은 첨부 파일을 참조하여 주시기 바랍니다.＜/p＞"
+    )
+    (article,) = _load(json.dumps({"title": "세미나 개최", "text": text}, ensure_ascii=False)).articles
+    assert [p.text for p in article.paragraphs] == [
+        "7월 5일 위원회에서 개최하는 세미나 관련 보도자료입니다.",
+        "세부 내용은 첨부 파일을 참조하여 주시기 바랍니다.",
+    ]
+    assert article.lang == "ko"
+
+
+def test_html_escaped_into_entities_is_read_as_html_and_a_bracketed_caption_stays() -> None:
+    escaped = (
+        "&lt;p&gt;The ministry opened an office.&lt;/p&gt;"
+        "&lt;p&gt;Trade &amp;amp; energy were discussed.&lt;/p&gt;"
+    )
+    assert _paragraphs_of(escaped) == ["The ministry opened an office.", "Trade & energy were discussed."]
+    # One escaped tag in a text about markup is that text; a bracketed caption names no element.
+    assert _paragraphs_of("Never paste &lt;script&gt; into a form: the ministry's advice.") == [
+        "Never paste <script> into a form: the ministry's advice."
+    ]
+    assert _paragraphs_of("&lt;AML 자격증별 취득자 추이 (명)&gt; 표를 참고하십시오.") == [
+        "<AML 자격증별 취득자 추이 (명)> 표를 참고하십시오."
+    ]
+
+
+DOCLING = """제목: 저축은행 건전 발전방안 마련
+
+## 모 두 말 씀
+
+2026.2.23.( 월 ) 14:00 저축은행중앙회 회의실
+
+<!-- image -->
+
+| 구 분   |   첨단기금 | 민 간   |
+|---------|------------|---------|
+| 규모    |         50 | 25      |
+
+※ KISA 누리집: [](https://www.kisa.or.kr/)www.kisa.or.kr, [보도자료](https://www.kisa.or.kr/402)
+
+* 새출발기금 현장 점검 결과
+** 채무자대리 지원실적
+- 1 -
+"""
+
+
+def test_markdown_in_a_text_field_is_read_as_markdown() -> None:
+    # What PDF and HWP converters write: headings, pipe tables, links, image comments.
+    assert _paragraphs_of(DOCLING) == [
+        "제목: 저축은행 건전 발전방안 마련",
+        "모 두 말 씀",
+        "2026.2.23.( 월 ) 14:00 저축은행중앙회 회의실",
+        "구 분 · 첨단기금 · 민 간",
+        "규모 · 50 · 25",
+        "※ KISA 누리집: www.kisa.or.kr, 보도자료",
+        # A footnote's star and a page number stay as written (list markers are text
+        # here); a run of two stars goes with the rest of Markdown's emphasis markers.
+        "* 새출발기금 현장 점검 결과 채무자대리 지원실적 - 1 -",
+    ]
+
+
+def test_a_few_inline_tags_keep_a_text_s_blank_line_paragraphs() -> None:
+    text = f"{OPENS} <b>New</b>.\n\n{CLOSES}<!-- image -->\n\n{TALKS}"
+    assert _paragraphs_of(text) == [f"{OPENS} New.", CLOSES, TALKS]
+
+
+def test_a_long_hard_wrapped_attachment_is_split_into_its_items() -> None:
+    lines = []
+    for number in range(1, 13):
+        lines += [
+            f"○ 제{number}항 신용조회회사 또는 신용정보집중기관으로부터 개인신용정보를 제공받으려는 ",
+            "자는 다음의 사항들을 알리고 서면 등의 방법으로 개인신용정보를 제공받을 ",
+            "때마다 개별적으로 동의를 받아야 함",
+        ]
+    text = "[첨부: 가이드라인.pdf]\n" + "\n".join(lines)
+    paragraphs = _paragraphs_of(text)
+    assert len(paragraphs) == 12  # one paragraph an item (the attachment's name is dropped)
+    assert paragraphs[0] == (
+        "○ 제1항 신용조회회사 또는 신용정보집중기관으로부터 개인신용정보를 제공받으려는 자는 다음의 사항들을 "
+        "알리고 서면 등의 방법으로 개인신용정보를 제공받을 때마다 개별적으로 동의를 받아야 함"
+    )
+
+
+def test_hard_wrapped_prose_splits_only_where_a_paragraph_ends() -> None:
+    sentence = "The minister said the new office would serve exporters in the northern province. "
+    wrapped = []
+    for paragraph in range(6):
+        words = (sentence * 4).split()
+        line = ""
+        for word in words:
+            if len(line) + len(word) > 66:
+                wrapped.append(line.rstrip())
+                line = ""
+            line += word + " "
+        wrapped.append(f"{line.strip()} (part {paragraph}).")
+    paragraphs = _paragraphs_of("\n".join(wrapped))
+    assert len(paragraphs) == 6  # a full stop at the margin is not a paragraph's end
+    assert all(p.endswith(f"(part {n}).") for n, p in enumerate(paragraphs))

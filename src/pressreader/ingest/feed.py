@@ -28,7 +28,14 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from pressreader.ingest.errors import RecordProblem, RejectedInput
-from pressreader.ingest.normalise import Draft, clean_line, parse_date, split_paragraphs
+from pressreader.ingest.normalise import (
+    Draft,
+    clean_line,
+    hard_wrapped,
+    parse_date,
+    reflowed_paragraphs,
+    split_paragraphs,
+)
 
 
 def _have_lxml() -> bool:
@@ -224,23 +231,63 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
+#: Elements whose tags, written with escaped brackets, say the whole text is
+#: escaped HTML (a CMS that turns "<" into "＜" or "&lt;"); a bracketed caption
+#: like "<AML 자격증별 취득자 추이>" names no element and stays text.
+_ELEMENTS = (
+    r"(?:p|br|div|span|b|strong|i|em|u|a|img|font|table|tbody|thead|tr|td|th|ul|ol|li|h[1-6]|hr"
+    r"|blockquote|sup|sub|center|section|article)"
+)
+_FULLWIDTH_TAG = re.compile(rf"＜(/?{_ELEMENTS}(?:\s[^＜＞\n]{{0,500}})?/?)＞", re.I)
+_ESCAPED_TAG = re.compile(rf"&lt;/?{_ELEMENTS}(?:\s[^<>\n]{{0,500}}?)?/?&gt;", re.I)
+#: Tags that lay out blocks: a text holding one is HTML through and through.
+_BLOCK_TAG = re.compile(
+    r"<(?:p|br|div|li|ul|ol|h[1-6]|table|tr|td|section|article|blockquote|pre|hr|dl|dt|dd|header"
+    r"|footer|main|body|html|figure|figcaption)(?![\w-])",
+    re.I,
+)
+
+
+def has_block_html(text: str) -> bool:
+    """Whether ``text`` lays out blocks with HTML (``<p>``, ``<div>``, ``<br>``, ...)."""
+    return bool(_BLOCK_TAG.search(text))
+
+
+#: This many escaped tags, and the text is markup, not a text about markup.
+_ESCAPED_TAGS_MIN = 2
+
+
 def text_to_paragraphs(value: object) -> list[str]:
     """Paragraphs of a text that may be HTML: markup → :func:`html_to_paragraphs`,
-    plain text (entities decoded) → :func:`plain_paragraphs`."""
+    plain text (entities decoded) → :func:`plain_paragraphs`.  HTML whose brackets
+    were escaped whole (``＜p＞…＜/p＞``, ``&lt;p&gt;…&lt;/p&gt;``) is read as HTML."""
     text = str(value or "")
+    if "＜" in text and len(_FULLWIDTH_TAG.findall(text, 0, 1_000_000)) >= _ESCAPED_TAGS_MIN:
+        text = _FULLWIDTH_TAG.sub(r"<\1>", text)
     if _TAG.search(text):
+        if not has_block_html(text) and _BLANK_LINE.search(text):
+            # Text with a few inline tags or comments ("<b>", "<!-- image -->"): its
+            # blank lines are its paragraphs, which HTML would run together.
+            return [p for piece in _BLANK_LINE.split(text) for p in html_to_paragraphs(piece)]
         return html_to_paragraphs(text)
     if _ENTITY.search(text):
+        escaped_html = "&lt;" in text and len(_ESCAPED_TAG.findall(text, 0, 1_000_000)) >= _ESCAPED_TAGS_MIN
         text = html.unescape(text)
+        if escaped_html:
+            return html_to_paragraphs(text)
     return plain_paragraphs(text)
 
 
 def plain_paragraphs(text: str) -> list[str]:
-    """Split on blank lines, or on single newlines when there is no blank line."""
+    """Split on blank lines, or on single newlines when there is no blank line (unless
+    the lines are one hard-wrapped text: then where its paragraphs end)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _BLANK_LINE.search(text):
         return split_paragraphs(text)
-    return [p for line in text.split("\n") for p in split_paragraphs(line)]
+    lines = text.split("\n")
+    if hard_wrapped(lines):  # a document's text wrapped at a width, not a paragraph a line
+        return reflowed_paragraphs(text)
+    return [p for line in lines for p in split_paragraphs(line)]
 
 
 def iso_date(value: object) -> str:

@@ -85,13 +85,76 @@ def clean_line(text: str) -> str:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """Split on blank lines; inside a paragraph, lines join with a space unless they are list items."""
+    """Split on blank lines; inside a paragraph, lines join with a space unless they are
+    list items.  A long block of hard-wrapped lines (a PDF's text pasted in, blank
+    lines nowhere) is split where its lines say a paragraph ends (:func:`_reflow`)."""
     paragraphs = []
     for block in _BLANK_LINES.split(clean_text(text)):
-        paragraph = clean_paragraph(block)
-        if paragraph:
-            paragraphs.append(paragraph)
+        for piece in _reflow(block) if len(block) > REFLOW_CHARS else (block,):
+            paragraph = clean_paragraph(piece)
+            if paragraph:
+                paragraphs.append(paragraph)
     return paragraphs
+
+
+#: A block longer than this, of many lines, is more than one paragraph run together.
+REFLOW_CHARS = 2000
+#: A line that starts an item: a bullet, a number, a Korean or Roman numbering, an article.
+_ITEM_START = re.compile(
+    r"\s*(?:[□■◇◆○●◦•ㅇ▶►▷※☞➊-➓❶-❿①-⑳\-–*\ue000-\uf8ff\U000f0000-\U0010fffd]|\(?\d{1,3}[.)]|\(?[가-하][.)]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\s*[.)]?"
+    r"|제\s*\d+\s*[조장절]|[IVX]{1,4}\.\s)"
+)
+#: A paragraph's first line, indented (as wire copy and e-mails write them).
+_INDENT = re.compile(r"(?: {2,}|\t)\S")
+#: A line that ends a sentence: a full stop (Korean "다." too), or the nominal endings
+#: Korean official documents end their items with (…해야 함, …있음).
+_LINE_ENDS_SENTENCE = re.compile(r"(?:[.!?。．:;]|[.!?。]['\"”’」』)\]]|(?<=[가-힣])(?:함|음|임|됨))\s*$")
+
+
+def hard_wrapped(lines: list[str]) -> bool:
+    """Whether ``lines`` are one text wrapped at a width (most end mid-sentence), not
+    a paragraph a line."""
+    lines = [line for line in lines if line.strip()]
+    if len(lines) < 8:
+        return False
+    open_ended = sum(1 for line in lines if not _LINE_ENDS_SENTENCE.search(line))
+    return open_ended * 2 > len(lines)
+
+
+def reflowed_paragraphs(text: str) -> list[str]:
+    """The paragraphs of a text of hard-wrapped lines (see :func:`_reflow`)."""
+    out = []
+    for piece in _reflow(clean_text(text)):
+        paragraph = clean_paragraph(piece)
+        if paragraph:
+            out.append(paragraph)
+    return out
+
+
+def _reflow(block: str) -> list[str]:
+    """A long block of hard-wrapped lines as paragraphs: a new one before a line that
+    starts an item or is indented, and after a sentence that ends short of the lines'
+    width (a paragraph's last line); none over ~1,500 characters."""
+    lines = block.split("\n")
+    if len(lines) < 8:
+        return [block]
+    lengths = sorted(len(line.strip()) for line in lines)
+    width = lengths[len(lengths) * 4 // 5]  # where the text wraps, give or take
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        if current and (_ITEM_START.match(line) or _INDENT.match(line) or size > 1500):
+            pieces.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line)
+        if len(line.strip()) < 0.85 * width and _LINE_ENDS_SENTENCE.search(line):
+            pieces.append("\n".join(current))
+            current, size = [], 0
+    if current:
+        pieces.append("\n".join(current))
+    return pieces
 
 
 def clean_paragraph(block: str) -> str:

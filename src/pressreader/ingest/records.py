@@ -27,8 +27,9 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from pressreader.ingest import markdown
 from pressreader.ingest.errors import RecordProblem, RejectedInput
-from pressreader.ingest.feed import iso_date, language_code, text_to_paragraphs, web_url
+from pressreader.ingest.feed import has_block_html, iso_date, language_code, text_to_paragraphs, web_url
 from pressreader.ingest.normalise import Draft, strip_controls
 
 NAME = "records"
@@ -395,10 +396,36 @@ def _string(value: object, depth: int = 0) -> str:
 
 
 def _paragraphs(value: object) -> list[str]:
-    """A text field as paragraphs: a string (HTML or plain), or a list of them."""
+    """A text field as paragraphs: a string (HTML, Markdown or plain), or a list of them."""
     if isinstance(value, list):
-        return [p for item in value for p in text_to_paragraphs(_string(item))]
-    return text_to_paragraphs(_string(value))
+        return [p for item in value for p in _text_paragraphs(_string(item))]
+    return _text_paragraphs(_string(value))
+
+
+#: What only Markdown writes: a heading line, a table's delimiter row, a link.  (Bold
+#: and list markers are not enough: a Korean release's "*" and "**" are footnotes.)
+_MARKDOWN_SIGNS = re.compile(
+    r"^#{1,6}[ \t]+\S|^\|?[ \t]*:?-{3,}:?[ \t]*\|[-:| \t]*$|\[[^\]\n]{0,300}\]\((?:https?://|/|#)[^)\s]*\)",
+    re.M,
+)
+#: A line that CommonMark would read as a list item: kept as the text it is.
+_LIST_MARKER = re.compile(r"^([ \t]{0,3})([-*+]|\d{1,9}(?=[.)]))", re.M)
+
+
+def _text_paragraphs(text: str) -> list[str]:
+    """A text field's paragraphs.  A text that writes Markdown (crawlers turn pages
+    and documents into it: headings, pipe tables, links) is read as Markdown, so no
+    ``##``, ``|---|`` or ``[](…)`` is shown or indexed (nor the HTML comments some
+    converters leave, ``<!-- image -->``); its list markers stay text,
+    as "*", "-" and "1." lines are footnotes, dashes and numbers in such releases."""
+    if _MARKDOWN_SIGNS.search(text, 0, 1_000_000) and not has_block_html(text):
+        return markdown.markdown_paragraphs(_LIST_MARKER.sub(_escaped_marker, text))
+    return text_to_paragraphs(text)
+
+
+def _escaped_marker(match: re.Match[str]) -> str:
+    indent, marker = match.groups()
+    return f"{indent}\\{marker}" if not marker[0].isdigit() else f"{indent}{marker}\\"
 
 
 def _date(fields: dict[str, Any], mapped: Any = None) -> str:
