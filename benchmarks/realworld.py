@@ -280,7 +280,8 @@ _STOP_WORDS = (
     "down during each from further have having here hers herself himself into itself just more "
     "most once only other ours over same should some such than that their theirs them then there "
     "these they this those through under until very were what when where which while whom whose "
-    "will with would your yours upon within without among shall must might"
+    "will with would your yours upon within without among shall must might "
+    "myself yourself yourselves ourselves themselves"
 )
 _STOP = frozenset(_STOP_WORDS.split())
 
