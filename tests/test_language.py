@@ -195,3 +195,13 @@ def test_a_release_keeps_the_code_of_a_language_its_page_names_in_words() -> Non
     assert article.lang == "en"
     (article,) = read_text(page.format("German", TEXTS["de"]), suffix=".html")
     assert article.lang == "de"
+
+
+def test_a_declared_cjk_language_holds_on_a_release_that_is_mostly_code() -> None:
+    # A Han letter holds about a word: 20 of them beside 400 Latin letters of code is a Chinese post.
+    chinese = "Ruby 3.1.1 已發布。此版本包含安全修正，建議所有使用者更新。"
+    code = "gem install ruby-3.1.1 --platform x86_64-linux && bundle exec rake " * 6
+    assert language.resolve("zh_tw", f"{chinese}\n{code}") == "zh"
+    # Untranslated English in a Chinese site's folder is English.
+    english = "Ruby 1.9.1-p430 has been released. This is a security fix for a vulnerability. " * 3
+    assert language.resolve("zh_tw", english) == "en"

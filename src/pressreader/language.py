@@ -371,6 +371,8 @@ def resolve(declared: str, text: str) -> str:
     share = counts.get(own, 0) + (counts.get(HAN, 0) + counts.get(KANA, 0) if own in (HAN, KANA) else 0)
     if primary in ALSO_WRITTEN and own != ALSO_WRITTEN[primary]:
         share += counts.get(ALSO_WRITTEN[primary], 0)
+    if own in (HAN, KANA, HANGUL):
+        share *= 3  # a Han or Hangul letter holds about as much as a word of Latin ones
     if share >= DECLARED_MIN_SHARE * total:
         return declared
     return _language(_dominant(counts), sample, counts)
