@@ -311,9 +311,10 @@ def _lexicon() -> Lexicon:
     return load_lexicon(config.themes_path())
 
 
-def _library(args: argparse.Namespace, *, create: bool = False) -> Library:
-    """The library for a command; only ``import`` creates one where there is none."""
-    return Library.open(config.library_path(args.index), lexicon=_lexicon(), create=create)
+def _library(args: argparse.Namespace, *, create: bool = False, reader: bool = False) -> Library:
+    """The library for a command; only ``import`` creates one where there is none.
+    ``reader``: a command that only reads, which never writes nor waits for a writer."""
+    return Library.open(config.library_path(args.index), lexicon=_lexicon(), create=create, reader=reader)
 
 
 def sample_path() -> Path:
@@ -462,7 +463,7 @@ def _import(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _search(args: argparse.Namespace, out: Console, err: Console) -> int:
-    with _library(args) as library:
+    with _library(args, reader=True) as library:
         result = library.search(args.query, sort=args.sort, limit=args.limit)
     if result.error:
         err.print(Text(f"pressreader: bad query: {result.error}"))
@@ -526,7 +527,7 @@ def _print_article(article: Article, lexicon: Lexicon, out: Console) -> None:
 
 
 def _show(args: argparse.Namespace, out: Console, err: Console) -> int:
-    with _library(args) as library:
+    with _library(args, reader=True) as library:
         ids = library.resolve(args.id)
         if not ids:
             raise CommandError(f"no article with id {args.id!r} in {library.path}")
@@ -548,7 +549,7 @@ def _export(args: argparse.Namespace, out: Console, err: Console) -> int:
     # The name as given (a str, not a Path): "new/" names a folder, and must not become a file "new".
     path = None if args.output in (None, "-") else args.output
     fmt = args.format or format_for(path)
-    with _library(args) as library:
+    with _library(args, reader=True) as library:
         theme = None
         if args.paragraphs_with is not None:
             theme = resolve_theme(args.paragraphs_with, library.lexicon.themes)
@@ -704,7 +705,7 @@ def _rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _stats(args: argparse.Namespace, out: Console, err: Console) -> int:
-    with _library(args) as library:
+    with _library(args, reader=True) as library:
         stats = library.stats()
     if args.json:
         _print_json(

@@ -7,6 +7,7 @@ stored themes as JSON) so that reading costs no parsing and no classification.
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 import threading
@@ -99,10 +100,23 @@ class Catalog:
     WAL lets a reader see the last committed state while a writer works).
     """
 
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, reader: bool = False) -> None:
+        """``reader``: for commands that only read (``stats``, ``export``, ``search``,
+        ``show``): both connections are read-only (``mode=ro``), nothing is migrated or
+        set, and, the catalog being in WAL mode, nothing waits for a writer: an import
+        running meanwhile is neither waited for nor seen until it commits."""
         self.path = path
         self._lock = threading.RLock()
         self._read_lock = threading.Lock()
+        if reader and not read_only:
+            if not path.is_file():
+                raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
+            where = f"{path.resolve().as_uri()}?mode=ro"
+            self._db = sqlite3.connect(where, uri=True, check_same_thread=False, isolation_level=None)
+            self._read = sqlite3.connect(where, uri=True, check_same_thread=False, isolation_level=None)
+            for db in (self._db, self._read):
+                db.execute("PRAGMA query_only=1")
+            return
         if read_only:
             # A folder that may not be written (a read-only mount, a shared
             # archive): SQLite cannot make its WAL index there, but a file no
