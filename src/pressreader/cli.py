@@ -35,6 +35,7 @@ from pressreader.library.export import (
     format_for,
     resolve_theme,
 )
+from pressreader.library.notices import take as take_notices
 from pressreader.library.state import StateError
 from pressreader.model import Article, FileReport, ImportReport
 from pressreader.printable import printable
@@ -289,6 +290,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             Text(printable(f"pressreader: unexpected error: {error!r}") + f"\nThe full trace is in {log}")
         )
         return EXIT_FAILED
+    finally:
+        # What the library had to say once (a state restored from its backup, changes lost).
+        for notice in take_notices():
+            err.print(Text(printable(f"pressreader: {notice}")))
 
 
 def _write_crash_log() -> str:
