@@ -26,7 +26,7 @@ from pressreader._whoosh import index as whoosh_index
 from pressreader._whoosh import query as wq
 from pressreader.config import MARKER
 from pressreader.ingest.normalise import text_fingerprint
-from pressreader.library import counting, loading, ranking
+from pressreader.library import counting, loading, notices, ranking, walcheck
 from pressreader.library import facets as faceting
 from pressreader.library import rebuild as rebuilding
 from pressreader.library.catalog import Catalog, FileRecord
@@ -81,8 +81,15 @@ class Library:
         self.reader = reader
         self._lock = threading.RLock()
         catalog_path = path / "catalog.sqlite3"
+        # Before SQLite reads the catalog's -wal (and, closing, deletes it): commits in it
+        # that SQLite would silently drop.  Not while a writer appends to it.
+        checked = not read_only and not rebuilding.is_locked(path)
+        dropped = walcheck.dropped_frames(catalog_path) if checked else None
+        kept = walcheck.keep_aside(catalog_path) if dropped and not reader else None
         try:
             self._catalog = Catalog(catalog_path, read_only=read_only, reader=reader)
+            if checked:
+                self._say_lost(dropped, kept)
         except sqlite3.DatabaseError as error:
             if cannot_write(error) is not None:
                 raise  # a full disk or a read-only folder: Library.open says so
@@ -320,6 +327,25 @@ class Library:
             f"the index of the library in {self.path} is damaged ({type(error).__name__}: {error}); "
             "`pressreader rebuild` makes it again from the source files"
         )
+
+    def _say_lost(self, dropped: walcheck.Dropped | None, kept: Path | None) -> None:
+        """Tell the user what the catalog lost since pressreader's last commit to it."""
+        lost = self._catalog.lost_commits()
+        if not lost and dropped is None:
+            return
+        if dropped is not None:
+            cause = (
+                f"its -wal file is damaged; a copy is in {kept.name}" if kept else "its -wal file is damaged"
+            )
+        else:
+            cause = "its -wal file was lost"
+        what = lost or f"its last {dropped.commits if dropped else 0} write(s)"
+        notices.tell(
+            f"the catalog of the library in {self.path} lost {what} ({cause}); importing the same "
+            "files or folders again reads what it lost, or `pressreader rebuild` makes the library again"
+        )
+        if not self.reader:
+            self._catalog.remark()
 
     @contextmanager
     def _reading_catalog(self) -> Iterator[None]:

@@ -118,6 +118,8 @@ class CommitMark:
     generation: int
     at: float
     counts: dict[str, int]
+    #: Whose commits (a catalog's uuid): another database's record says nothing here.
+    owner: str = ""
 
     @staticmethod
     def path_for(database: Path) -> Path:
@@ -128,7 +130,7 @@ class CommitMark:
         try:
             raw: Any = json.loads(cls.path_for(database).read_text(encoding="utf-8"))
             counts = {str(k): int(v) for k, v in dict(raw.get("counts", {})).items()}
-            return cls(int(raw["generation"]), float(raw["at"]), counts)
+            return cls(int(raw["generation"]), float(raw["at"]), counts, str(raw.get("owner", "")))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 
@@ -139,7 +141,9 @@ class CommitMark:
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             temporary.write_text(
-                json.dumps({"generation": self.generation, "at": self.at, "counts": self.counts}),
+                json.dumps(
+                    {"generation": self.generation, "at": self.at, "counts": self.counts, "owner": self.owner}
+                ),
                 encoding="utf-8",
             )
             os.replace(temporary, path)
