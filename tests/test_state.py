@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from pressreader.library import backups
 from pressreader.library import state as state_module
 from pressreader.library.state import (
     STATE_FILE,
@@ -463,6 +464,7 @@ def test_a_truncated_state_is_named_and_left_alone(path: Path, keep: float) -> N
     with State(path) as state:
         state.set_read([f"id{i}" for i in range(20_000)])
         state.set_note("n", "x" * 10_000)
+    shutil.rmtree(path.parent / backups.FOLDER)  # no backup to restore (see test_state_backups.py)
     data = path.read_bytes()
     assert len(data) > 100_000
     path.write_bytes(data[: int(len(data) * keep) if keep < 1 else int(keep)])
@@ -476,6 +478,7 @@ def test_a_truncated_state_is_named_and_left_alone(path: Path, keep: float) -> N
 def test_a_state_damaged_inside_is_named_when_opened(path: Path) -> None:
     with State(path) as state:
         state.set_read([f"id{i}" for i in range(20_000)])
+    shutil.rmtree(path.parent / backups.FOLDER)  # no backup to restore (see test_state_backups.py)
     data = bytearray(path.read_bytes())
     middle = len(data) // 4096 // 2 * 4096
     data[middle : middle + 4096] = b"\xff" * 4096  # one page of the marks overwritten

@@ -35,6 +35,7 @@ from pressreader.library.export import (
     format_for,
     resolve_theme,
 )
+from pressreader.library.notices import take as take_notices
 from pressreader.library.state import StateError
 from pressreader.model import Article, FileReport, ImportReport
 from pressreader.printable import printable
@@ -289,6 +290,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             Text(printable(f"pressreader: unexpected error: {error!r}") + f"\nThe full trace is in {log}")
         )
         return EXIT_FAILED
+    finally:
+        # What the library had to say once (a state restored from its backup, changes lost).
+        for notice in take_notices():
+            err.print(Text(printable(f"pressreader: {notice}")))
 
 
 def _write_crash_log() -> str:
@@ -311,9 +316,10 @@ def _lexicon() -> Lexicon:
     return load_lexicon(config.themes_path())
 
 
-def _library(args: argparse.Namespace, *, create: bool = False) -> Library:
-    """The library for a command; only ``import`` creates one where there is none."""
-    return Library.open(config.library_path(args.index), lexicon=_lexicon(), create=create)
+def _library(args: argparse.Namespace, *, create: bool = False, reader: bool = False) -> Library:
+    """The library for a command; only ``import`` creates one where there is none.
+    ``reader``: a command that only reads, which never writes nor waits for a writer."""
+    return Library.open(config.library_path(args.index), lexicon=_lexicon(), create=create, reader=reader)
 
 
 def sample_path() -> Path:
@@ -462,7 +468,7 @@ def _import(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _search(args: argparse.Namespace, out: Console, err: Console) -> int:
-    with _library(args) as library:
+    with _library(args, reader=True) as library:
         result = library.search(args.query, sort=args.sort, limit=args.limit)
     if result.error:
         err.print(Text(f"pressreader: bad query: {result.error}"))
@@ -526,7 +532,7 @@ def _print_article(article: Article, lexicon: Lexicon, out: Console) -> None:
 
 
 def _show(args: argparse.Namespace, out: Console, err: Console) -> int:
-    with _library(args) as library:
+    with _library(args, reader=True) as library:
         ids = library.resolve(args.id)
         if not ids:
             raise CommandError(f"no article with id {args.id!r} in {library.path}")
@@ -548,7 +554,7 @@ def _export(args: argparse.Namespace, out: Console, err: Console) -> int:
     # The name as given (a str, not a Path): "new/" names a folder, and must not become a file "new".
     path = None if args.output in (None, "-") else args.output
     fmt = args.format or format_for(path)
-    with _library(args) as library:
+    with _library(args, reader=True) as library:
         theme = None
         if args.paragraphs_with is not None:
             theme = resolve_theme(args.paragraphs_with, library.lexicon.themes)
@@ -704,7 +710,7 @@ def _rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _stats(args: argparse.Namespace, out: Console, err: Console) -> int:
-    with _library(args) as library:
+    with _library(args, reader=True) as library:
         stats = library.stats()
     if args.json:
         _print_json(

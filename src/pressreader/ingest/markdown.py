@@ -24,6 +24,8 @@ text only (it is what gets indexed and classified):
 
 Headings, list items (bullet lines) and table rows (cells joined by " · ") are
 paragraphs of their own; images, thematic breaks and ``<!--more-->`` leave nothing.
+Lists and quotes nested deeper than markdown-it reads (it silently skips the rest of
+the document there) are read flattened: every paragraph kept, in order.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 
 from pressreader.ingest.errors import RejectedInput
@@ -44,7 +47,27 @@ from pressreader.ingest.normalise import Draft, clean_paragraph
 NAME = "markdown"
 SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)(?:\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
-_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+#: How deep markdown-it may nest blocks (a list level is two, a quote one).  Past it
+#: markdown-it stops reading: it skips the rest of the document without a word, so a
+#: document that reaches it is read again flattened (:func:`flatten_containers`).
+#: Each level costs about three Python frames: 128 keeps well inside the recursion limit.
+MAX_NESTING = 128
+_MARKDOWN = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable(
+    ["table", "strikethrough"]
+)
+#: Inline markup (``[[[…``) keeps markdown-it's own limit: its cost grows with the limit.
+_INLINE = MarkdownIt("commonmark", {"html": True}).enable(["strikethrough"])
+
+
+def _inline_rule(state: StateCore) -> None:
+    """markdown-it's inline step, run by :data:`_INLINE`: deep blocks, shallow inlines."""
+    for token in state.tokens:
+        if token.type == "inline":
+            token.children = []
+            _INLINE.inline.parse(token.content, _INLINE, state.env, token.children)
+
+
+_MARKDOWN.core.ruler.at("inline", _inline_rule)
 #: For text that came out of HTML: its "<" are text (decoded entities), never tags.
 _TEXT_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable(["strikethrough"])
 _CELL_JOIN = " · "
@@ -295,12 +318,54 @@ def _open_containers(fragment: str, depth: int) -> int:
     return depth
 
 
+#: The container markers that open a line: quote marks and list markers, with their spaces.
+_CONTAINER_PREFIX = re.compile(r"(?:[ \t]*+(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|\Z)))++[ \t]*+")
+#: A line that opens more containers than markdown-it reads.
+_DEEP_LINE = re.compile(rf"^(?:[ \t]*+(?:>|(?:[-*+]|\d{{1,9}}[.)])(?=[ \t]|$))){{{MAX_NESTING // 2}}}", re.M)
+_LIST_MARKER = re.compile(r"(?:\A|[ \t>])(?:[-*+]|\d{1,9}[.)])(?=[ \t]|\Z)")
+
+
+def flatten_containers(text: str) -> str:
+    """``text`` with its quotes and lists one level deep: every line loses its quote marks,
+    list markers and indentation; a line that opened a list item is an item of one flat
+    list.  For documents nested deeper than markdown-it reads (:data:`MAX_NESTING`):
+    their text stays whole and in order, in time linear in the text."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        prefix = _CONTAINER_PREFIX.match(line)
+        if prefix is None or not prefix.group():
+            out.append(line.lstrip(" \t"))
+            continue
+        rest = line[prefix.end() :]
+        if _LIST_MARKER.search(prefix.group()):
+            out.append(f"- {rest}" if rest else "")
+        else:
+            out.append(rest)
+    return "\n".join(out)
+
+
+def _parse(text: str) -> tuple[str, list[Token]]:
+    """markdown-it's tokens for ``text``, and the text they were read from: the text itself,
+    or, when it nests deeper than markdown-it reads, the text flattened."""
+    try:
+        if _DEEP_LINE.search(text):  # flattened anyway: markdown-it would cost levels x line
+            raise RecursionError
+        tokens = _MARKDOWN.parse(text)
+    except RecursionError:
+        tokens = []
+    else:
+        if not any(token.nesting == 1 and token.level >= MAX_NESTING - 1 for token in tokens):
+            return text, tokens
+    text = flatten_containers(text)
+    return text, _MARKDOWN.parse(text)
+
+
 class _Blocks:
     """One pass over markdown-it's tokens, collecting ``(kind, text)`` blocks."""
 
     def __init__(self, text: str, nested: bool = False) -> None:
+        text, self.tokens = _parse(text)
         self.lines = text.replace("\0", "\ufffd").split("\n")
-        self.tokens = _MARKDOWN.parse(text)
         self.nested = nested
         self.blocks: list[tuple[str, str]] = []
         self.bullets: list[str] = []

@@ -7,15 +7,18 @@ stored themes as JSON) so that reading costs no parsing and no classification.
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from pressreader.library.walcheck import CommitMark
 from pressreader.model import Article, Paragraph, ThemeHit
 
 _SCHEMA = """
@@ -99,10 +102,24 @@ class Catalog:
     WAL lets a reader see the last committed state while a writer works).
     """
 
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, reader: bool = False) -> None:
+        """``reader``: for commands that only read (``stats``, ``export``, ``search``,
+        ``show``): both connections are read-only (``mode=ro``), nothing is migrated or
+        set, and, the catalog being in WAL mode, nothing waits for a writer: an import
+        running meanwhile is neither waited for nor seen until it commits."""
         self.path = path
         self._lock = threading.RLock()
         self._read_lock = threading.Lock()
+        if reader and not read_only:
+            if not path.is_file():
+                raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
+            where = f"{path.resolve().as_uri()}?mode=ro"
+            self._db = sqlite3.connect(where, uri=True, check_same_thread=False, isolation_level=None)
+            self._read = sqlite3.connect(where, uri=True, check_same_thread=False, isolation_level=None)
+            for db in (self._db, self._read):
+                db.execute("PRAGMA query_only=1")
+            self._owner = ""
+            return
         if read_only:
             # A folder that may not be written (a read-only mount, a shared
             # archive): SQLite cannot make its WAL index there, but a file no
@@ -110,6 +127,7 @@ class Catalog:
             where = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
             self._db = sqlite3.connect(where, uri=True, check_same_thread=False, isolation_level=None)
             self._read = sqlite3.connect(where, uri=True, check_same_thread=False, isolation_level=None)
+            self._owner = ""
             return
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -117,6 +135,7 @@ class Catalog:
         self._db.executescript(_SCHEMA)
         self._upgrade()
         self._read = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._owner = self.get_meta("uuid")
 
     def _upgrade(self) -> None:
         """What catalogs of earlier versions lack: each article's ``seq`` (the write it
@@ -145,11 +164,43 @@ class Catalog:
             )
             try:
                 yield self._db
+                seq = int(self._db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()[0])
+                articles = int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
             else:
                 self._db.execute("COMMIT")
+                # Outside the database: a commit a damaged -wal drops is noticed (lost_commits).
+                CommitMark(seq, time.time(), {"articles": articles}, self._owner).write(self.path)
+
+    def remark(self) -> None:
+        """The record of commits set to the catalog as it is (once what it lost was said)."""
+        with self._read_lock:
+            seq = self._read.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()
+            articles = int(self._read.execute("SELECT count(*) FROM articles").fetchone()[0])
+        CommitMark(int(seq[0] if seq else 0), time.time(), {"articles": articles}, self._owner).write(
+            self.path
+        )
+
+    def lost_commits(self) -> str:
+        """What the catalog lost since pressreader's last commit to it, in words, or "":
+        commits in its -wal that SQLite does not apply (:func:`walcheck.dropped_frames`,
+        checked before the catalog is opened: see :func:`check_wal`), or a commit counter
+        behind the record kept beside it."""
+        mark = CommitMark.read(self.path)
+        with self._read_lock:
+            row = self._read.execute("SELECT value FROM meta WHERE key = 'uuid'").fetchone()
+            seq = self._read.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()
+            articles = int(self._read.execute("SELECT count(*) FROM articles").fetchone()[0])
+        if mark is None or row is None or mark.owner != row[0]:
+            return ""
+        lost = mark.generation - int(seq[0] if seq else 0)
+        if lost <= 0:
+            return ""
+        had = mark.counts.get("articles", articles)
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(mark.at))
+        return f"its last {lost} write(s), made up to {when}: it held {had} articles then, {articles} now"
 
     # meta
     def get_meta(self, key: str, default: str = "") -> str:

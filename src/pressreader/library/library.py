@@ -26,7 +26,7 @@ from pressreader._whoosh import index as whoosh_index
 from pressreader._whoosh import query as wq
 from pressreader.config import MARKER
 from pressreader.ingest.normalise import text_fingerprint
-from pressreader.library import counting, loading, ranking
+from pressreader.library import counting, loading, notices, ranking, walcheck
 from pressreader.library import facets as faceting
 from pressreader.library import rebuild as rebuilding
 from pressreader.library.catalog import Catalog, FileRecord
@@ -65,25 +65,56 @@ class LibraryError(Exception):
     """A library that cannot be opened or written; the message names the folder."""
 
 
+class _NeedsWriter(Exception):
+    """A library opened for reading needs a writer's open first (no index yet, another schema)."""
+
+
 class Library:
-    def __init__(self, path: Path, lexicon: Lexicon, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path, lexicon: Lexicon, *, read_only: bool = False, reader: bool = False
+    ) -> None:
         self.path = path
         self.lexicon = lexicon
         #: Opened from a folder that may not be written: searched and read, never changed.
         self.read_only = read_only
+        #: Opened by a command that only reads (see :meth:`open`): writes nothing, waits for no one.
+        self.reader = reader
         self._lock = threading.RLock()
-        self._catalog = Catalog(path / "catalog.sqlite3", read_only=read_only)
+        catalog_path = path / "catalog.sqlite3"
+        # Before SQLite reads the catalog's -wal (and, closing, deletes it): commits in it
+        # that SQLite would silently drop.  Not while a writer appends to it.
+        checked = not read_only and not rebuilding.is_locked(path)
+        dropped = walcheck.dropped_frames(catalog_path) if checked else None
+        kept = walcheck.keep_aside(catalog_path) if dropped and not reader else None
+        try:
+            self._catalog = Catalog(catalog_path, read_only=read_only, reader=reader)
+            if checked:
+                self._say_lost(dropped, kept)
+        except sqlite3.DatabaseError as error:
+            if cannot_write(error) is not None:
+                raise  # a full disk or a read-only folder: Library.open says so
+            raise _sqlite_problem(path, catalog_path, error) from None
         self._whoosh_dir = path / "whoosh"
         if whoosh_index.exists_in(str(self._whoosh_dir), INDEX_NAME):
             self._index = whoosh_index.open_dir(
-                str(self._whoosh_dir), indexname=INDEX_NAME, readonly=read_only
+                str(self._whoosh_dir), indexname=INDEX_NAME, readonly=read_only or reader
             )
+        elif reader:
+            self._catalog.close()
+            raise _NeedsWriter
         else:
             self._whoosh_dir.mkdir(exist_ok=True)
             self._index = whoosh_index.create_in(str(self._whoosh_dir), build_schema(), indexname=INDEX_NAME)
-        if not read_only and (
-            self._catalog.get_meta("schema") != str(SCHEMA_VERSION)
-            or self._index.doc_count() != self._catalog.count()
+        if reader and self._catalog.get_meta("schema") != str(SCHEMA_VERSION):
+            self._catalog.close()
+            raise _NeedsWriter
+        if (
+            not read_only
+            and not reader
+            and (
+                self._catalog.get_meta("schema") != str(SCHEMA_VERSION)
+                or self._index.doc_count() != self._catalog.count()
+            )
         ):
             # Another schema, or an import killed between the index's commit and
             # the catalog's: the catalog is the truth, the index is rebuilt from it.
@@ -117,11 +148,24 @@ class Library:
 
     # ----------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: Path, *, lexicon: Lexicon | None = None, create: bool = True) -> Library:
+    def open(
+        cls, path: Path, *, lexicon: Lexicon | None = None, create: bool = True, reader: bool = False
+    ) -> Library:
         """Open the library in ``path``; create it (and the folder) if ``create``, else
-        raise :class:`LibraryError` when there is no library there."""
+        raise :class:`LibraryError` when there is no library there.
+
+        ``reader`` (``stats``, ``export``, ``search``, ``show``): the library is only
+        read, never created: its catalog is opened read-only, nothing is migrated,
+        and nothing waits for an import another process is running (its work shows
+        when it commits).  A library that needs work first (no index yet, or one of
+        another schema) is opened as a writer would open it."""
         path = Path(path).expanduser()
         marker = path / MARKER
+        if reader and marker.is_file() and _writable(path):
+            try:
+                return cls._open_for_reading(path, lexicon)
+            except _NeedsWriter:
+                pass
         if not create and not marker.is_file():
             raise LibraryError(
                 f"there is no pressreader library in {path} yet; import releases first "
@@ -153,19 +197,22 @@ class Library:
         except (OSError, sqlite3.OperationalError) as error:
             if (reason := cannot_write(error)) is not None:
                 raise LibraryError(f"cannot write to the library in {path}: {reason}") from None
-            if isinstance(error, OSError):
-                raise LibraryError(f"cannot open the library in {path}: {error.strerror or error}") from None
-            raise LibraryError(
-                f"the library in {path} is damaged and cannot be opened ({type(error).__name__}: {error}); "
-                "`pressreader rebuild` imports the releases again from their source files"
-            ) from None
+            raise _open_problem(path, error) from None
         except LibraryError:
             raise
         except Exception as error:  # sqlite3.DatabaseError, Whoosh's errors on damaged files
-            raise LibraryError(
-                f"the library in {path} is damaged and cannot be opened ({type(error).__name__}: {error}); "
-                "`pressreader rebuild` imports the releases again from their source files"
-            ) from None
+            raise _open_problem(path, error) from None
+
+    @classmethod
+    def _open_for_reading(cls, path: Path, lexicon: Lexicon | None) -> Library:
+        if not (path / "catalog.sqlite3").is_file():
+            raise _NeedsWriter  # the writer's way says what is missing
+        try:
+            return cls(path, lexicon or load_lexicon(), reader=True)
+        except (_NeedsWriter, LibraryError):
+            raise
+        except Exception as error:  # OSError, sqlite3.DatabaseError, Whoosh's errors
+            raise _open_problem(path, error) from None
 
     @classmethod
     def rebuild(
@@ -268,10 +315,45 @@ class Library:
         return carried
 
     def _damaged(self, error: Exception) -> LibraryError:
+        if isinstance(error, sqlite3.DatabaseError):
+            return _sqlite_problem(self.path, self._catalog.path, error)
+        missing = _missing_file(self.path, error)
+        if missing:
+            return LibraryError(
+                f"the index of the library in {self.path} is damaged: its file {missing} is missing; "
+                "`pressreader rebuild` makes it again from the source files"
+            )
         return LibraryError(
             f"the index of the library in {self.path} is damaged ({type(error).__name__}: {error}); "
             "`pressreader rebuild` makes it again from the source files"
         )
+
+    def _say_lost(self, dropped: walcheck.Dropped | None, kept: Path | None) -> None:
+        """Tell the user what the catalog lost since pressreader's last commit to it."""
+        lost = self._catalog.lost_commits()
+        if not lost and dropped is None:
+            return
+        if dropped is not None:
+            cause = (
+                f"its -wal file is damaged; a copy is in {kept.name}" if kept else "its -wal file is damaged"
+            )
+        else:
+            cause = "its -wal file was lost"
+        what = lost or f"its last {dropped.commits if dropped else 0} write(s)"
+        notices.tell(
+            f"the catalog of the library in {self.path} lost {what} ({cause}); importing the same "
+            "files or folders again reads what it lost, or `pressreader rebuild` makes the library again"
+        )
+        if not self.reader:
+            self._catalog.remark()
+
+    @contextmanager
+    def _reading_catalog(self) -> Iterator[None]:
+        """Catalog reads: a damaged catalog is named as such (never blamed on the index)."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            raise _sqlite_problem(self.path, self._catalog.path, error) from None
 
     def _rebuild_index(self) -> None:
         """Build the Whoosh index anew from the catalog, which holds every article whole.
@@ -367,9 +449,9 @@ class Library:
                 rebuilding.finish_pending(self.path)
             if not self._catalog.path.is_file():
                 return False  # never an empty catalog made in the place of a missing one
-            catalog = Catalog(self._catalog.path, read_only=self.read_only)
+            catalog = Catalog(self._catalog.path, read_only=self.read_only, reader=self.reader)
             index = whoosh_index.open_dir(
-                str(self._whoosh_dir), indexname=INDEX_NAME, readonly=self.read_only
+                str(self._whoosh_dir), indexname=INDEX_NAME, readonly=self.read_only or self.reader
             )
             old_catalog, old_searcher = self._catalog, self._searcher
             self._catalog, self._index = catalog, index
@@ -386,14 +468,17 @@ class Library:
             return int(self._fresh_searcher().doc_count())
 
     def get(self, article_id: str) -> Article | None:
-        return self._catalog.get(article_id)
+        with self._reading_catalog():
+            return self._catalog.get(article_id)
 
     def resolve(self, id_or_prefix: str) -> list[str]:
         """Article ids starting with ``id_or_prefix`` (at most 5)."""
-        return self._catalog.resolve_prefix(id_or_prefix.strip().lower())
+        with self._reading_catalog():
+            return self._catalog.resolve_prefix(id_or_prefix.strip().lower())
 
     def stats(self) -> LibraryStats:
-        sources, oldest, newest, themes = self._catalog.summary()
+        with self._reading_catalog():
+            sources, oldest, newest, themes = self._catalog.summary()
         ordered = {tid: themes.get(tid, 0) for tid in self.lexicon.themes}
         size = sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
         return LibraryStats(
@@ -638,6 +723,8 @@ class Library:
                 f"cannot write to the library in {self.path}: the folder may not be written "
                 "(read-only); it can be searched and read, not changed"
             )
+        if self.reader:
+            raise LibraryError(f"the library in {self.path} was opened for reading only")
         report = ImportReport()
         files, problems, folders, unreadable = self._expand(paths)
         report.files.extend(problems)
@@ -1242,3 +1329,48 @@ def _is_gone(path: str) -> bool:
 
 def _inside(path: str, folder: str) -> bool:
     return bool(folder) and (path == folder or path.startswith(folder.rstrip("/\\") + os.sep))
+
+
+def _missing_file(library: Path, error: BaseException) -> str:
+    """The library's file that ``error`` says is missing (a deleted segment file), else ""."""
+    if isinstance(error, FileNotFoundError) and error.filename:
+        return str(error.filename)
+    return ""
+
+
+def _busy(text: str) -> bool:
+    return "locked" in text or "busy" in text
+
+
+def _sqlite_problem(library: Path, file: Path, error: sqlite3.DatabaseError) -> LibraryError:
+    """A catalog that fails: busy (another process holds it: never damage), or damaged, named."""
+    text = str(error).lower()
+    if _busy(text):
+        return LibraryError(
+            f"the catalog of the library in {library} is busy: another pressreader is writing it; "
+            "try again when it ends"
+        )
+    return LibraryError(
+        f"the catalog of the library in {library} is damaged: {file} cannot be read "
+        f"({type(error).__name__}: {error}); `pressreader rebuild` imports the releases again "
+        "from their source files"
+    )
+
+
+def _open_problem(library: Path, error: BaseException) -> LibraryError:
+    """Why the library could not be opened: the damaged or missing file named, else the error."""
+    if isinstance(error, sqlite3.DatabaseError):
+        return _sqlite_problem(library, library / "catalog.sqlite3", error)
+    missing = _missing_file(library, error)
+    if missing:
+        return LibraryError(
+            f"the library in {library} is damaged: its file {missing} is missing; "
+            "`pressreader rebuild` imports the releases again from their source files"
+        )
+    if isinstance(error, OSError):
+        where = f" ({error.filename})" if error.filename else ""
+        return LibraryError(f"cannot open the library in {library}: {error.strerror or error}{where}")
+    return LibraryError(
+        f"the library in {library} is damaged and cannot be opened ({type(error).__name__}: {error}); "
+        "`pressreader rebuild` imports the releases again from their source files"
+    )

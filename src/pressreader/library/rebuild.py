@@ -35,7 +35,13 @@ ASIDE = ".replaced"
 #: Written in PENDING once the new library is whole, then once the old one is aside.
 READY, SWAPPING = "READY", "SWAPPING"
 #: What a rebuild replaces: everything else in the folder stays.
-REPLACED = ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", "whoosh")
+REPLACED = (
+    "catalog.sqlite3",
+    "catalog.sqlite3-wal",
+    "catalog.sqlite3-shm",
+    "catalog.sqlite3.commits",
+    "whoosh",
+)
 #: The files and folders ever given to an import (the fallback for a lost catalog).
 SOURCES = "sources.json"
 #: The field mapping each imported file or folder was last imported with

@@ -29,6 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from pressreader.library import backups, notices, walcheck
+from pressreader.library.walcheck import CommitMark
+
 STATE_FILE = "state.sqlite3"
 #: Bump with a migration in :meth:`State._setup` when the tables change.
 SCHEMA_VERSION = 1
@@ -200,31 +203,115 @@ class State:
         self._closed = False
         self._db: sqlite3.Connection | None = None
         self._read: sqlite3.Connection | None = None
+        #: When (time.time()) this object last made a backup (None: none yet), and
+        #: whether the state changed since.
+        self._backed_up: float | None = None
+        self._unsaved = False
         try:
-            self._check_header()
             if read_only:
+                self._check_header()
                 self._open_read_only()
                 return
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._guard():
-                self._db = sqlite3.connect(
-                    self.path, check_same_thread=False, isolation_level=None, timeout=10
-                )
-                if self._db.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
-                    raise sqlite3.DatabaseError("database disk image is malformed")
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=FULL")
-                self._setup()
-                self._read = sqlite3.connect(
-                    self.path, check_same_thread=False, isolation_level=None, timeout=10
-                )
-                self._read.execute("PRAGMA query_only=1")
+            self._open_safely()
         except BaseException as error:
             self.close()
             if isinstance(error, OSError):
                 reason = _OS_REASONS.get(error.errno or 0, "unavailable")
                 raise self._error(reason, f"cannot open it: {error.strerror or error}") from error
             raise
+
+    def _open_writer(self) -> None:
+        self._closed = False
+        with self._guard():
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+            if self._db.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+                raise sqlite3.DatabaseError("database disk image is malformed")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._setup()
+            self._read = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+            self._read.execute("PRAGMA query_only=1")
+
+    def _open_safely(self) -> None:
+        """Open the state, and say plainly what was lost or restored (:mod:`.notices`):
+        a missing or damaged state is restored from its newest backup; a missing one
+        with no backup but a record of commits (:class:`CommitMark`) is reported lost;
+        commits SQLite dropped (a damaged ``-wal``: :func:`walcheck.dropped_frames`, or
+        a counter behind the record) are named, and a backup holding more restored."""
+        where = f"the reading state in {self.path}"
+        mark = CommitMark.read(self.path)
+        dropped = walcheck.dropped_frames(self.path)
+        kept = walcheck.keep_aside(self.path) if dropped else None
+        missing = not self.path.exists()
+        if missing:
+            backup = backups.newest(self.path)
+            if backup is not None:
+                backups.restore(backup, self.path)
+                notices.tell(
+                    f"{where} was missing; it was restored from its backup of {backup.when()} "
+                    f"({backups.describe(backup.counts)}); changes made after that are lost"
+                )
+            elif mark is not None and mark.generation > 0:
+                notices.tell(
+                    f"{where} is gone (deleted or lost) and has no backup: read marks, stars, notes and "
+                    f"saved searches start empty. At its last change ({_when(mark.at)}) it held "
+                    f"{backups.describe(mark.counts)}"
+                )
+        try:
+            self._check_header()
+            self._open_writer()
+        except StateError as error:
+            backup = backups.newest(self.path) if error.reason == "damaged" else None
+            if backup is None:
+                raise
+            self.close()
+            aside = backups.move_aside(self.path)
+            backups.restore(backup, self.path)
+            self._open_writer()
+            notices.tell(
+                f"{where} was damaged; it was moved to {aside.name} and restored from its backup of "
+                f"{backup.when()} ({backups.describe(backup.counts)}); changes made after that are lost"
+            )
+            self._remark()
+            return
+        if missing:
+            self._remark()  # said above: the record now follows the state in place
+            return
+        generation = self.generation()
+        lost = mark.generation - generation if mark is not None else 0
+        if lost <= 0 and not dropped:
+            return
+        cause = f"its -wal file is damaged (a copy is in {kept.name})" if kept else "its -wal file was lost"
+        backup = backups.newest(self.path)
+        if backup is not None and backup.generation > generation:
+            self.close()
+            aside = backups.move_aside(self.path)
+            backups.restore(backup, self.path)
+            self._open_writer()
+            notices.tell(
+                f"{where} lost its last changes ({cause}); it was moved to {aside.name} and restored from "
+                f"its backup of {backup.when()} ({backups.describe(backup.counts)})"
+            )
+            self._remark()
+            return
+        if lost > 0:
+            assert mark is not None
+            notices.tell(
+                f"{where} lost its last {lost} change(s), made up to {_when(mark.at)} ({cause}): it held "
+                f"{backups.describe(mark.counts)} then, {backups.describe(self.counts())} now"
+            )
+        else:
+            assert dropped is not None
+            notices.tell(
+                f"{where} lost its last {dropped.commits} change(s) ({cause}): "
+                f"{backups.describe(self.counts())} are left"
+            )
+        self._remark()
+
+    def _remark(self) -> None:
+        """The record of commits set to the state as it now is (once its loss was said)."""
+        CommitMark(self.generation(), time.time(), self.counts()).write(self.path)
 
     def _open_read_only(self) -> None:
         """SQLite cannot keep its WAL index in a folder it may not write; a file no one
@@ -249,11 +336,34 @@ class State:
         return cls(Path(folder) / STATE_FILE, **options)
 
     def close(self) -> None:
-        with self._lock, self._read_lock:
-            self._closed = True
-            for db in (self._read, self._db):
-                if db is not None:
-                    db.close()
+        with self._lock:
+            if self._unsaved and not self._closed:
+                self._backup()
+            with self._read_lock:
+                self._closed = True
+                for db in (self._read, self._db):
+                    if db is not None:
+                        db.close()
+                self._read = self._db = None
+
+    def _backup(self) -> None:
+        """Refresh today's backup (:mod:`.backups`); a backup that cannot be written
+        (a full disk) never stops the change that asked for it."""
+        now = time.time()
+        try:
+            with self._read_lock:
+                if self._read is None:
+                    return
+                backups.make(self._read, self.path, now)
+        except (OSError, sqlite3.Error):
+            return
+        self._backed_up, self._unsaved = now, False
+
+    def _after_commit(self, generation: int, counts: dict[str, int]) -> None:
+        CommitMark(generation, time.time(), counts).write(self.path)
+        self._unsaved = True
+        if self._backed_up is None or time.time() - self._backed_up >= backups.EVERY:
+            self._backup()
 
     def __enter__(self) -> State:
         return self
@@ -322,16 +432,21 @@ class State:
         with self._lock, self._guard():
             db = self._writer()
             db.execute("BEGIN IMMEDIATE")
+            committed: tuple[int, dict[str, int]] | None = None
             try:
                 before = db.total_changes
                 yield db
                 if db.total_changes != before:
                     db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+                    generation = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+                    committed = (int(generation[0]) if generation else 0, _counts(db))
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
+            if committed is not None:
+                self._after_commit(*committed)
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
@@ -433,10 +548,7 @@ class State:
     def counts(self) -> dict[str, int]:
         """How many articles are read, starred, and have a note."""
         with self._reading() as db:
-            row = db.execute(
-                "SELECT count(read_at), count(starred_at), count(nullif(note, '')) FROM marks"
-            ).fetchone()
-        return dict(zip(KINDS, map(int, row), strict=True))
+            return _counts(db)
 
     def notes(self) -> Iterator[tuple[str, str]]:
         """Every ``(id, note)``, by id."""
@@ -690,6 +802,20 @@ class State:
 _SEARCH_FIELDS = ("name", "query", "created", "opened", "seen_count", "seen_marker")
 _SEARCH_COLUMNS = ", ".join(_SEARCH_FIELDS)
 _MARK_FIELDS = ("read_at", "starred_at", "note", "note_at")
+
+
+def _counts(db: sqlite3.Connection) -> dict[str, int]:
+    try:
+        row = db.execute(
+            "SELECT count(read_at), count(starred_at), count(nullif(note, '')) FROM marks"
+        ).fetchone()
+    except sqlite3.OperationalError:  # no tables yet
+        return dict.fromkeys(KINDS, 0)
+    return dict(zip(KINDS, map(int, row), strict=True))
+
+
+def _when(at: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(at))
 
 
 def _name(name: str) -> str:

@@ -16,6 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from pressreader.config import Settings, load_settings, settings_path
+from pressreader.library.notices import take as take_notices
+from pressreader.printable import printable
 from pressreader.ui.screens.help import HelpScreen
 from pressreader.ui.screens.reader import ReaderScreen
 from pressreader.ui.screens.settings import SettingsScreen
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
+#: How often the reader looks for notices from the library (seconds).
+NOTICE_INTERVAL = 1.0
 
 
 class PressReaderApp(App[None]):
@@ -64,6 +68,14 @@ class PressReaderApp(App[None]):
             self.notify(self.startup_message, severity="warning", timeout=15, markup=False)
         if self.settings_warning:
             self.notify(self.settings_warning, title="Settings", severity="warning", timeout=20, markup=False)
+        self._show_notices()
+        self.set_interval(NOTICE_INTERVAL, self._show_notices)
+
+    def _show_notices(self) -> None:
+        """What the library has to say once (a state restored from its backup, changes
+        lost with a damaged -wal), as notifications that stay a while."""
+        for notice in take_notices():
+            self.notify(printable(notice), title="Your library", severity="warning", timeout=30, markup=False)
 
     def themes(self) -> dict[str, Theme]:
         """The lexicon's themes in the colours of the current settings."""
