@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from pressreader.config import Settings, load_settings, settings_path
+from pressreader.printable import printable
 from pressreader.ui.screens.help import HelpScreen
 from pressreader.ui.screens.reader import ReaderScreen
 from pressreader.ui.screens.settings import SettingsScreen
@@ -61,9 +62,11 @@ class PressReaderApp(App[None]):
 
     def on_mount(self) -> None:
         if self.startup_message:
-            self.notify(self.startup_message, severity="warning", timeout=15, markup=False)
+            said = printable(self.startup_message, newlines=True)
+            self.notify(said, severity="warning", timeout=15, markup=False)
         if self.settings_warning:
-            self.notify(self.settings_warning, title="Settings", severity="warning", timeout=20, markup=False)
+            said = printable(self.settings_warning, newlines=True)
+            self.notify(said, title="Settings", severity="warning", timeout=20, markup=False)
 
     def themes(self) -> dict[str, Theme]:
         """The lexicon's themes in the colours of the current settings."""
