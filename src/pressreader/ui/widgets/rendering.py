@@ -34,7 +34,8 @@ BOLD = Style(bold=True)
 def shown_article(article: Article) -> Article:
     """``article`` as the reader draws it: its title, date, source, address, language, tags
     and paragraphs through :func:`printable` (line breaks kept in paragraphs, a tab one
-    space, as it draws; the id, a key, as it is).  The same object when nothing needed it, as for anything ingest read."""
+    space, as it draws; the id, a key, as it is).  The same object when nothing needed
+    it, as for anything ingest read."""
     fields = {
         name: printable(value)
         for name in ("title", "date", "source", "url", "lang")
