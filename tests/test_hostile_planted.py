@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from conftest import PYTHON, subprocess_env
 from pressreader._whoosh import index as whoosh_index
@@ -42,8 +43,16 @@ from pressreader.library.catalog import article_to_json
 from pressreader.library.library import INDEX_NAME
 from pressreader.library.schema import document
 from pressreader.model import Article, Paragraph, ThemeHit
-from test_ui import URANIUM_RELEASE, WATER_RELEASE
-from test_ui_hostile import FORBIDDEN_OUTPUT
+from pressreader.themes import load_lexicon
+from pressreader.ui.app import PressReaderApp, make_app
+from pressreader.ui.screens.help import HelpScreen
+from pressreader.ui.screens.note import NoteScreen
+from pressreader.ui.screens.reader import ReaderScreen
+from pressreader.ui.screens.saved import SavedSearchesScreen
+from pressreader.ui.screens.settings import SettingsScreen
+from pressreader.ui.widgets.search_box import SearchBox
+from test_ui import URANIUM_RELEASE, WATER_RELEASE, detail, reader, results, search, started, until
+from test_ui_hostile import FORBIDDEN_OUTPUT, check_screen, screen_lines, squeezed
 
 #: What is planted: a screen clear, an OSC 52 clipboard write, an OSC title, 8-bit CSI,
 #: a right-to-left override, BEL, NUL, DEL and markup; ``{word}`` names the field.
@@ -131,7 +140,8 @@ def plant_library(root: Path) -> Planted:
             ids = tuple(hit.id for hit in library.search("", limit=10).hits)
             articles = [library.get(article_id) for article_id in ids]
             state = library.state
-            state.set_note(ids[0], plant("note") + "\n" + plant("noteline"))
+            for article_id in ids:
+                state.set_note(article_id, plant("note") + "\n" + plant("noteline"))
             state.save_search(plant("savedname"), plant("savedquery"))
             state.add_history(plant("history"))
     poisoned = [_poisoned(article) for article in articles if article is not None]
@@ -313,3 +323,77 @@ def test_every_command_prints_planted_text_escaped(planted: Planted, tmp_path: P
     assert listed[0]["last_status"] == plant("status", surrogate=True)
     themes = {theme["id"]: theme for theme in json.loads(outputs["themes --json"][0])["themes"]}
     assert themes["energy"]["label"] == plant("energylabel")
+
+
+# -- the reader --------------------------------------------------------------
+
+
+def _screen_text(app: PressReaderApp) -> str:
+    return "\n".join(strip.text for strip in screen_lines(app))
+
+
+async def _shows(pilot: Pilot[None], screen: type, where: str) -> None:
+    await until(pilot, lambda: isinstance(pilot.app.screen, screen))
+    check_screen(pilot.app, where)  # type: ignore[arg-type]
+
+
+async def test_the_reader_draws_a_planted_library_as_plain_text(
+    planted: Planted, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader opened with ``-q`` (an unreadable query) over the planted library and
+    config folder, then walked through: the notice, the list, the article (note, legend,
+    labels, paragraphs), the search history, the facets, saved searches, the note
+    editor, settings and help, each screen checked cell by cell."""
+    monkeypatch.setenv("PRESSREADER_CONFIG", str(planted.config))
+    lexicon = load_lexicon(planted.config / "themes.toml")
+    with Library.open(planted.library, lexicon=lexicon) as library:
+        app = make_app(library, query=BAD_QUERY, message=plant("startup"))
+        app.animation_level = "none"
+        async with app.run_test(size=(120, 40)) as pilot:
+            await started(pilot)
+            assert reader(app).result.error  # type: ignore[union-attr]
+            check_screen(app, "the query can't be read")
+            shown = squeezed(_screen_text(app))
+            assert "\\x1b]52;c;" in shown and squeezed("[bold red]loud[/]") in shown  # box and notice
+            await search(pilot, "")
+            check_screen(app, "the list")
+            assert "\\x1b[2J" in _screen_text(app)  # in the rows (cut before the markup)
+            items = results(app)
+            items.focus()
+            items.cursor = next(i for i, hit in enumerate(items.hits) if hit.id == planted.ids[1])
+            await pilot.press("enter")
+            await until(pilot, lambda: (a := detail(app).article) is not None and a.id == planted.ids[1])
+            check_screen(app, "the article")
+            pages = [_screen_text(app)]
+            view = detail(app)
+            while view.scroll_y < view.max_scroll_y:
+                await pilot.press("pagedown")
+                check_screen(app, f"the article at {view.scroll_y}")
+                pages.append(_screen_text(app))
+            seen = squeezed("\n".join(pages))
+            for literal in LITERALS:
+                assert squeezed(literal) in seen, literal
+            for word in ("\\x1b[2J", "\\u202eevil", "rawnote", "secondline", "thirdline", "lone\\ud800"):
+                assert word in seen, word
+            await pilot.press("f")  # the facets
+            await until(pilot, lambda: "Sources" in _screen_text(app))
+            check_screen(app, "the facets")
+            await pilot.press("f", "slash", "up")  # the newest search-history entry
+            box = app.screen.query_one(SearchBox)
+            await until(pilot, lambda: box.value and box.value != "")
+            check_screen(app, "the search history")
+            await pilot.press("escape", "B")
+            await _shows(pilot, SavedSearchesScreen, "saved searches")
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+            view.focus()
+            await pilot.press("e")
+            await _shows(pilot, NoteScreen, "the note editor")
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+            await pilot.press("comma")
+            await _shows(pilot, SettingsScreen, "settings")
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+            await pilot.press("question_mark")
+            await _shows(pilot, HelpScreen, "help")
