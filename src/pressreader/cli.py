@@ -1,8 +1,10 @@
 """The command line: ``pressreader [PATH ...]`` opens the reader; subcommands script the library.
 
 Exit codes: 0 success, 1 some input was rejected or the command failed, 2 usage errors.
-Every text that came from a release is printed as plain text (Rich ``Text`` or
-JSON), never as markup.
+Every text that came from a library, a config file, a feed's state or the command
+line is printed as plain text (Rich ``Text`` or JSON), never as markup, and through
+:mod:`pressreader.printable` (no control character reaches the terminal raw, even
+from a library that was never imported here).
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import io
-import json
 import os
 import sys
 import traceback
@@ -38,7 +39,7 @@ from pressreader.library.export import (
 from pressreader.library.notices import take as take_notices
 from pressreader.library.state import StateError
 from pressreader.model import Article, FileReport, ImportReport
-from pressreader.printable import printable
+from pressreader.printable import printable, printable_json, printable_spans
 from pressreader.themes import Lexicon, LexiconError, load_lexicon
 
 COMMANDS = (
@@ -471,7 +472,7 @@ def _search(args: argparse.Namespace, out: Console, err: Console) -> int:
     with _library(args, reader=True) as library:
         result = library.search(args.query, sort=args.sort, limit=args.limit)
     if result.error:
-        err.print(Text(f"pressreader: bad query: {result.error}"))
+        err.print(Text(printable(f"pressreader: bad query: {result.error}")))
         return EXIT_USAGE
     for hit in result.hits:
         if args.json:
@@ -488,15 +489,16 @@ def _search(args: argparse.Namespace, out: Console, err: Console) -> int:
             )
         else:
             line = Text(f"{hit.date or '----------'}  ", style="dim")
-            line.append(hit.source, style="cyan")
+            line.append(printable(hit.source), style="cyan")
             line.append("  ")
-            line.append(hit.title, style="bold")
+            line.append(printable(hit.title), style="bold")
             if hit.themes:
-                line.append(f"  [{', '.join(hit.themes)}]", style="dim")
-            line.append(f"  {hit.id}", style="dim")
+                line.append(printable(f"  [{', '.join(hit.themes)}]"), style="dim")
+            line.append(printable(f"  {hit.id}"), style="dim")
             out.print(line)
-            snippet = Text("    " + hit.snippet)
-            for start, end in hit.snippet_spans:
+            shown, spans = printable_spans(hit.snippet, hit.snippet_spans)
+            snippet = Text("    " + shown)
+            for start, end in spans:
                 snippet.stylize("bold underline", start + 4, end + 4)
             out.print(snippet)
     if not args.json:
@@ -505,7 +507,7 @@ def _search(args: argparse.Namespace, out: Console, err: Console) -> int:
         err.print(Text(f"{result.total} match(es){more}", style="dim"))
     if not result.hits:
         if result.suggestions:
-            err.print(Text(f"Did you mean: {' · '.join(result.suggestions)}"))
+            err.print(Text(printable(f"Did you mean: {' · '.join(result.suggestions)}")))
         elif not args.json:
             tips = "Try fewer words, other spellings, or drop filters (theme:, source:, date:)."
             err.print(Text(f"No matches. {tips}"))
@@ -513,13 +515,13 @@ def _search(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _print_article(article: Article, lexicon: Lexicon, out: Console) -> None:
-    out.print(Text(article.title or "(untitled)", style="bold"))
+    out.print(Text(printable(article.title or "(untitled)"), style="bold"))
     meta = " · ".join(part for part in (article.date, article.source, article.lang) if part)
-    out.print(Text(meta, style="dim"))
+    out.print(Text(printable(meta), style="dim"))
     if article.url:
-        out.print(Text(article.url, style="dim"))
+        out.print(Text(printable(article.url), style="dim"))
     if article.id:
-        out.print(Text(f"id {article.id}", style="dim"))
+        out.print(Text(printable(f"id {article.id}"), style="dim"))
     for paragraph in article.paragraphs:
         out.print()
         labels = [
@@ -527,8 +529,9 @@ def _print_article(article: Article, lexicon: Lexicon, out: Console) -> None:
         ]
         if labels:
             color = lexicon.themes.get(paragraph.primary or "")
-            out.print(Text(f"[{' · '.join(labels)}]", style=f"bold {color.color}" if color else "bold"))
-        out.print(Text(paragraph.text))
+            style = f"bold {color.color}" if color else "bold"
+            out.print(Text(printable(f"[{' · '.join(labels)}]"), style=style))
+        out.print(Text(printable(paragraph.text, newlines=True)))
 
 
 def _show(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -584,7 +587,7 @@ def _export(args: argparse.Namespace, out: Console, err: Console) -> int:
         err.print(Text(printable(f"exported {report.count} {noun} to {report.path}")))
     if not report.matches:
         if report.suggestions:
-            err.print(Text(f"No matches. Did you mean: {' · '.join(report.suggestions)}"))
+            err.print(Text(printable(f"No matches. Did you mean: {' · '.join(report.suggestions)}")))
         else:
             err.print(Text("No matches. Try fewer words, other spellings, or drop filters."))
     return EXIT_OK
@@ -660,15 +663,15 @@ def _themes(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_OK
     for theme in lexicon.themes.values():
         line = Text("██ ", style=theme.color)
-        line.append(f"{theme.id:<13}", style="bold")
-        line.append(f"{theme.label:<14}")
+        line.append(f"{printable(theme.id):<13}", style="bold")
+        line.append(f"{printable(theme.label):<14}")
         line.append(f"{len(lexicon.spec.themes[theme.id].terms):>4} terms  ", style="dim")
-        line.append(theme.description, style="dim")
+        line.append(printable(theme.description), style="dim")
         out.print(line)
     out.print()
-    out.print(Text(f"Default lexicon: {lexicon.spec.sources[0]}"))
+    out.print(Text(printable(f"Default lexicon: {lexicon.spec.sources[0]}")))
     state = "in use" if user_file.is_file() else "absent; create it to add themes or change terms"
-    out.print(Text(f"Your theme file: {user_file} ({state})"))
+    out.print(Text(printable(f"Your theme file: {user_file} ({state})")))
     return EXIT_OK
 
 
@@ -725,7 +728,7 @@ def _stats(args: argparse.Namespace, out: Console, err: Console) -> int:
             }
         )
         return EXIT_OK
-    out.print(Text(f"Library {stats.path}"))
+    out.print(Text(printable(f"Library {stats.path}")))
     out.print(
         Text(
             f"{stats.articles} articles, {len(stats.sources)} sources, "
@@ -734,10 +737,10 @@ def _stats(args: argparse.Namespace, out: Console, err: Console) -> int:
     )
     out.print(Text("\nSources", style="bold"))
     for source, count in stats.sources.items():
-        out.print(Text(f"{count:>7}  {source or '(unknown)'}"))
+        out.print(Text(printable(f"{count:>7}  {source or '(unknown)'}")))
     out.print(Text("\nThemes", style="bold"))
     for theme, count in stats.themes.items():
-        out.print(Text(f"{count:>7}  {theme}"))
+        out.print(Text(printable(f"{count:>7}  {theme}")))
     return EXIT_OK
 
 
@@ -761,7 +764,7 @@ def _fetch(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _print_json(payload: object) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    sys.stdout.write(printable_json(payload) + "\n")
 
 
 def run() -> NoReturn:

@@ -8,7 +8,6 @@ there, so a fetch interrupted before its import is completed by the next one.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any, get_args
 
@@ -18,7 +17,7 @@ from rich.text import Text
 from pressreader import feeds
 from pressreader.library import Library
 from pressreader.model import ImportReport
-from pressreader.printable import printable
+from pressreader.printable import printable, printable_json
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -63,15 +62,14 @@ def run_feeds(args: argparse.Namespace, out: Console, library: Library | None) -
             if args.json:
                 _print_json([_feed_json(feed, state.get(feed.url, {})) for feed in listed])
             elif not listed:
-                out.print(
-                    Text(f"No feeds yet: add one with pressreader feeds add URL ({feeds.feeds_path()})")
-                )
+                where = feeds.feeds_path()
+                out.print(Text(printable(f"No feeds yet: add one with pressreader feeds add URL ({where})")))
             for feed in listed if not args.json else []:
                 seen = state.get(feed.url, {})
                 status = seen.get("last_status", "never fetched")
                 line = Text(printable(feed.name or "-"), style="bold")
                 line.append(f"  {printable(feed.url)}  ")
-                line.append(f"{status} {seen.get('checked_at', '')}".strip(), style="dim")
+                line.append(printable(f"{status} {seen.get('checked_at', '')}".strip()), style="dim")
                 out.print(line)
     except feeds.FeedError as error:
         raise _Failed(str(error)) from None
@@ -92,7 +90,8 @@ def run_fetch(
 ) -> tuple[int, ImportReport | None]:
     listed = feeds.load_feeds()
     if not listed:
-        err.print(Text(f"No feeds to fetch: add one with pressreader feeds add URL ({feeds.feeds_path()})"))
+        where = feeds.feeds_path()
+        err.print(Text(printable(f"No feeds to fetch: add one with pressreader feeds add URL ({where})")))
         return EXIT_OK, None
     folder = feeds.feeds_folder(library.path)
 
@@ -148,4 +147,4 @@ Failed = _Failed
 
 
 def _print_json(payload: object) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    sys.stdout.write(printable_json(payload) + "\n")

@@ -49,6 +49,7 @@ DEFAULT_USER_AGENT = f"pressreader/{__version__} (+offline press release reader;
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 _CHUNK = 64 * 1024
 _STATE_VERSION = 1
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 Status = Literal["new", "not-modified", "unchanged", "error"]
 
@@ -392,7 +393,10 @@ def load_state(folder: Path) -> dict[str, dict[str, Any]]:
 
 def _dump_state(state: dict[str, dict[str, Any]]) -> bytes:
     payload = {"version": _STATE_VERSION, "feeds": state}
-    return (json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    text = json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True)
+    # A lone surrogate (a hand-edited state file's "\ud800", kept as read) as its escape:
+    # UTF-8 cannot hold it, and the state must still be written.
+    return (_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n").encode("utf-8")
 
 
 def feed_slug(url: str) -> str:

@@ -214,7 +214,9 @@ def article_id(url: str, paragraphs: list[str], identity: str = "") -> str:
 def text_fingerprint(paragraphs: list[str]) -> str:
     """Hash of the normalised text, case and spacing ignored: the same release reached twice."""
     flat = " ".join(" ".join(paragraphs).casefold().split())
-    return hashlib.sha256(flat.encode("utf-8")).hexdigest()[:24]
+    # surrogatepass: a stored article from a library someone else wrote may hold a lone
+    # surrogate (ingest never keeps one); the hash of any other text is as it was.
+    return hashlib.sha256(flat.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 def normalise(draft: Draft, *, path: str = "") -> Article:

@@ -32,7 +32,6 @@ leading ``'``.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 import secrets
@@ -45,6 +44,7 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from pressreader.ingest.normalise import clean_line, clean_text
 from pressreader.model import Article, Paragraph, SortOrder, Theme
+from pressreader.printable import printable_json
 
 if TYPE_CHECKING:
     from pressreader.library.library import Library
@@ -138,19 +138,9 @@ def article_json(article: Article) -> dict[str, Any]:
     }
 
 
-#: What ``json.dumps(ensure_ascii=False)`` leaves raw but should not reach a terminal
-#: or hide in a file: C1 controls and DEL, bidi controls, invisible characters, and
-#: lone surrogates (which UTF-8 cannot even encode).  C0 controls JSON escapes itself.
-_JSON_UNSAFE = re.compile(
-    r"[\x7f-\x9f\u00ad\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
-)
-
-
-def dumps(payload: object) -> str:
-    """Compact JSON, UTF-8 text kept readable, unsafe characters as ``\\uXXXX`` escapes."""
-    return _JSON_UNSAFE.sub(
-        lambda match: f"\\u{ord(match.group()):04x}", json.dumps(payload, ensure_ascii=False)
-    )
+#: Compact JSON, control, bidi and invisible characters as ``\\uXXXX`` escapes: the
+#: one JSON writer of every front end (``show --json`` prints what an export writes).
+dumps = printable_json
 
 
 # ----------------------------------------------------------------- Markdown

@@ -65,9 +65,11 @@ class PressReaderApp(App[None]):
 
     def on_mount(self) -> None:
         if self.startup_message:
-            self.notify(self.startup_message, severity="warning", timeout=15, markup=False)
+            said = printable(self.startup_message, newlines=True)
+            self.notify(said, severity="warning", timeout=15, markup=False)
         if self.settings_warning:
-            self.notify(self.settings_warning, title="Settings", severity="warning", timeout=20, markup=False)
+            said = printable(self.settings_warning, newlines=True)
+            self.notify(said, title="Settings", severity="warning", timeout=20, markup=False)
         self._show_notices()
         self.set_interval(NOTICE_INTERVAL, self._show_notices)
 

@@ -39,7 +39,9 @@ class NoteScreen(ModalScreen[str | None]):
             heading = Text("Note on ", style="bold")
             heading.append(printable(self.article_title) or "(untitled)", style="italic")
             yield Static(heading, id="note-title")
-            yield TextArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield TextArea(
+                printable(self.note, newlines=True), id="note-text", soft_wrap=True, show_line_numbers=False
+            )
             yield Static(Text(HINT, style="dim"), id="note-hint")
 
     def on_mount(self) -> None:

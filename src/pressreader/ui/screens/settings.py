@@ -116,11 +116,12 @@ class SettingsScreen(ModalScreen[Settings | None]):
                 self._theme_of[input_id] = theme_id
                 value = settings.theme_colors.get(theme_id, theme.color)
                 with Horizontal(classes="settings-row theme-row"):
-                    yield Static(Text(theme.label or theme_id), classes="settings-name", markup=False)
+                    label = Text(printable(theme.label or theme_id))
+                    yield Static(label, classes="settings-name", markup=False)
                     yield Static(self._swatch(theme, value), id=f"swatch-{number}", classes="swatch")
                     yield Input(
-                        value,
-                        placeholder=theme.color,
+                        printable(value),
+                        placeholder=printable(theme.color),
                         validators=[ColourValidator()],
                         validate_on=["changed", "submitted"],
                         valid_empty=True,

@@ -192,7 +192,10 @@ class ArticleView(ScrollView, can_focus=True):
         ``flags`` and ``note`` are the article's marks (as :meth:`set_marks` takes them):
         laid out with it, once.
         """
-        self.article = article
+        shown = rendering.shown_article(article) if article is not None else None
+        if shown is not article:  # text only a planted library holds: offsets of the escaped text
+            spans, wrapped = (), None
+        self.article = shown
         self._flags = flags
         self._note = note
         self._gone = article is None
@@ -606,7 +609,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _theme_name(self) -> str:
         theme = self._themes.get(self._chosen or "")
-        return (theme.label or theme.id) if theme else (self._chosen or "")
+        return printable((theme.label or theme.id) if theme else (self._chosen or ""))
 
     def _say(self, message: str) -> None:
         self._status = Text(message)

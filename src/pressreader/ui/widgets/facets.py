@@ -35,6 +35,7 @@ from textual.widgets.option_list import Option
 
 from pressreader.library.facets import FacetField, Facets, has_filter
 from pressreader.model import Article, Theme
+from pressreader.printable import printable
 from pressreader.ui.widgets.rendering import BAR, theme_color
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -96,7 +97,12 @@ def timeline(facets: Facets, width: int, *, height: int = 3, style: Style | None
     peak_at, peak = max(bars, key=lambda bar: bar[1])
     cell = max(1, min(width // len(bars), 4))  # few bars: wider ones
     lines = [
-        _fit(Text.assemble((f"by {unit} · ", DIM), (f"peak {peak:,}", BOLD), (f" ({peak_at})", DIM)), width)
+        _fit(
+            Text.assemble(
+                (f"by {unit} · ", DIM), (f"peak {peak:,}", BOLD), (f" ({printable(peak_at)})", DIM)
+            ),
+            width,
+        )
     ]
     steps = height * 8
     levels = [0 if n == 0 else max(1, round(n / max(peak, 1) * steps)) for _, n in bars]
@@ -104,7 +110,7 @@ def timeline(facets: Facets, width: int, *, height: int = 3, style: Style | None
         chars = "".join(BLOCKS[min(max(level - row * 8, 0), 8)] * cell for level in levels)
         lines.append(Text(chars[:width], style or Style()))
     drawn = min(len(bars) * cell, width)
-    first, last = bars[0][0], bars[-1][0]
+    first, last = printable(bars[0][0]), printable(bars[-1][0])
     axis = Text(first, DIM)
     if len(bars) > 1 and len(first) + len(last) + 1 <= drawn:
         axis.append(" " * (drawn - len(first) - len(last)) + last, DIM)
@@ -183,15 +189,15 @@ def facet_rows(
         for theme_id, count in facets.themes:
             theme = themes.get(theme_id)
             if theme is None:
-                shown = Text.assemble((BAR, DIM), theme_id)
+                shown = Text.assemble((BAR, DIM), printable(theme_id))
             else:
                 colour = Style(color=theme_color(theme).rich_color)
-                shown = Text.assemble((BAR, colour), (theme.label or theme.id, colour))
+                shown = Text.assemble((BAR, colour), (printable(theme.label or theme.id), colour))
             rows.append((FacetRow(label("theme", theme_id, shown), count), ("theme", theme_id)))
     if facets.sources:
         rows.append((Text("Sources", BOLD), None))
         for name, count in facets.sources[:MOST_SOURCES]:
-            rows.append((FacetRow(label("source", name, Text(name)), count), ("source", name)))
+            rows.append((FacetRow(label("source", name, Text(printable(name))), count), ("source", name)))
         rest = facets.sources[MOST_SOURCES:]
         if rest:
             more = sum(count for _, count in rest)
@@ -199,7 +205,7 @@ def facet_rows(
     if facets.years or facets.undated:
         rows.append((Text("Years", BOLD), None))
         for year, count in reversed(facets.years):  # newest first, as the list is
-            rows.append((FacetRow(label("date", year, Text(year)), count), ("date", year)))
+            rows.append((FacetRow(label("date", year, Text(printable(year))), count), ("date", year)))
         if facets.undated:
             rows.append((FacetRow(Text("no date", DIM), facets.undated), None))
     return rows
@@ -208,7 +214,7 @@ def facet_rows(
 def status(facets: Facets) -> Text:
     """The line above the chart: how many articles, or what is wrong with the query."""
     if facets.error:
-        return Text.assemble(("Cannot count: ", BOLD), facets.error)
+        return Text.assemble(("Cannot count: ", BOLD), printable(facets.error))
     text = Text.assemble((f"{facets.total:,}", BOLD), " article" if facets.total == 1 else " articles")
     if facets.undated:
         text.append(f" · {facets.undated:,} without a date", DIM)
@@ -369,10 +375,10 @@ def theme_mix(article: Article, themes: Mapping[str, Theme], width: int) -> Text
         if theme is not None:
             style = Style(color=theme_color(theme).rich_color)
             bar.append("█" * cell, style)
-            entry = Text.assemble((BAR, style), (theme.label or theme.id, BOLD), f" {percent}%")
+            entry = Text.assemble((BAR, style), (printable(theme.label or theme.id), BOLD), f" {percent}%")
         else:
             bar.append("░" * cell, DIM)
-            entry = Text.assemble(("░", DIM), (theme_id or "no theme", DIM), f" {percent}%")
+            entry = Text.assemble(("░", DIM), (printable(theme_id or "no theme"), DIM), f" {percent}%")
         entries.append(_fit(entry, width))
     lines = [bar]
     for entry in entries:

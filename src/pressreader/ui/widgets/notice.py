@@ -44,20 +44,20 @@ def empty_library(path: Path | str) -> Text:
         text.append(f"  {command:<26}", BOLD)
         text.append(f"{what}\n")
     text.append("\nLibrary folder: ", DIM)
-    text.append(str(path), DIM)
+    text.append(printable(str(path)), DIM)
     return text
 
 
 def no_results(query: str, suggestions: tuple[str, ...]) -> Text:
     text = Text()
     text.append("No matches for ", BOLD)
-    text.append(f"“{query}”", BOLD)
+    text.append(f"“{printable(query)}”", BOLD)
     text.append(".\n\n")
     if suggestions:
         text.append("Did you mean:\n")
         for suggestion in suggestions:
             text.append("  ")
-            text.append(suggestion, BOLD)
+            text.append(printable(suggestion), BOLD)
             text.append("\n")
         text.append("\n")
     text.append("Try to:\n")
@@ -69,9 +69,9 @@ def no_results(query: str, suggestions: tuple[str, ...]) -> Text:
 def query_error(query: str, error: str) -> Text:
     text = Text()
     text.append("The query ", BOLD)
-    text.append(f"“{query}”", BOLD)
+    text.append(f"“{printable(query)}”", BOLD)
     text.append(" can't be read:\n\n", BOLD)
-    text.append(f"  {error}\n\n")
+    text.append(f"  {printable(error)}\n\n")
     text.append(
         'Close quotes and brackets, e.g. "nuclear power", date:[2024-01-01 to 2024-12-31]; '
         "or search plain words.",
@@ -93,7 +93,7 @@ def count_line(result: SearchResult, library_count: int, seconds: float | None =
     else:
         text = Text()
         text.append(f"{result.total:,} match{'es' if result.total != 1 else ''} for ", BOLD)
-        text.append(f"'{result.query}'", BOLD)
+        text.append(f"'{printable(result.query)}'", BOLD)
     if seconds is not None:
         text.append(f"  {seconds * 1000:,.0f} ms", DIM)
     return text

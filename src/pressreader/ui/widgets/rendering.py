@@ -2,13 +2,17 @@
 
 Release text is untrusted: it only ever enters a ``Text`` as plain content
 (``Text(...)``, ``append``), never as markup, and emphasis is added with
-``Text.stylize`` on character spans.  Nothing here touches a widget, so each
-function is cheap to test and to call from ``render_line``.
+``Text.stylize`` on character spans.  Every text from the library or the
+lexicon passes :func:`~pressreader.printable.printable` first: a planted catalog
+row or a ``themes.toml`` label may hold escape sequences ingest never saw.
+Nothing here touches a widget, so each function is cheap to test and to call
+from ``render_line``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from rich.style import Style
 from rich.text import Text
@@ -16,7 +20,8 @@ from textual.color import Color
 
 from pressreader.analysis import find_terms
 from pressreader.ingest import junk
-from pressreader.model import Paragraph, Theme
+from pressreader.model import Article, Paragraph, Theme
+from pressreader.printable import printable, printable_spans
 
 BAR = "▌"
 CHIP_WIDTH = 12  # "Humanitarian", the longest default label
@@ -24,6 +29,30 @@ CHIP_WIDTH = 12  # "Humanitarian", the longest default label
 TINT = 0.2
 DIM = Style(dim=True)
 BOLD = Style(bold=True)
+
+
+def shown_article(article: Article) -> Article:
+    """``article`` as the reader draws it: its title, date, source, address, language, tags
+    and paragraphs through :func:`printable` (line breaks kept in paragraphs, a tab one
+    space, as it draws; the id, a key, as it is).  The same object when nothing needed
+    it, as for anything ingest read."""
+    fields = {
+        name: printable(value)
+        for name in ("title", "date", "source", "url", "lang")
+        if (value := getattr(article, name)) != printable(value)
+    }
+    tags = tuple(printable(tag) for tag in article.tags)
+    if tags != article.tags:
+        fields["tags"] = tags
+    paragraphs = tuple(
+        paragraph
+        if (text := printable(paragraph.text.replace("\t", " "), newlines=True)) == paragraph.text
+        else Paragraph(text, paragraph.themes)
+        for paragraph in article.paragraphs
+    )
+    if any(new is not old for new, old in zip(paragraphs, article.paragraphs, strict=True)):
+        fields["paragraphs"] = paragraphs
+    return replace(article, **fields) if fields else article
 
 
 def theme_color(theme: Theme) -> Color:
@@ -37,7 +66,7 @@ def theme_color(theme: Theme) -> Color:
 def chip(theme: Theme, width: int = CHIP_WIDTH) -> Text:
     """The theme's label cut or padded to ``width``, on a block of the theme's colour."""
     background = theme_color(theme)
-    label = Text(theme.label or theme.id)
+    label = Text(printable(theme.label or theme.id))
     label.truncate(width, overflow="ellipsis", pad=True)
     text = Text(f" {label.plain} ")
     text.stylize(Style(color=background.get_contrast_text(1.0).rich_color, bgcolor=background.rich_color))
@@ -79,7 +108,7 @@ def legend_entry(theme: Theme, percent: int | None = None, *, chosen: bool = Fal
     """`` ▌Energy 40% ``, or ``[▌Energy 40%]`` on the theme's colour when it is the chosen
     theme: the same width either way, so choosing never moves the legend about."""
     colour = theme_color(theme)
-    name = Text(theme.label or theme.id, Style(color=colour.rich_color, bold=True))
+    name = Text(printable(theme.label or theme.id), Style(color=colour.rich_color, bold=True))
     if percent is not None:
         name.append(f" {percent}%")
     if chosen:
@@ -95,7 +124,7 @@ def legend_entry(theme: Theme, percent: int | None = None, *, chosen: bool = Fal
 
 def unthemed_entry(name: str, percent: int) -> Text:
     """`` ░no theme 12% ``: paragraphs without a theme (or of one the lexicon lacks)."""
-    return Text.assemble(" ", ("░", DIM), (name, DIM), f" {percent}% ")
+    return Text.assemble(" ", ("░", DIM), (printable(name), DIM), f" {percent}% ")
 
 
 def legend_lines(
@@ -138,7 +167,7 @@ def paragraph_label(paragraph: Paragraph, themes: Mapping[str, Theme], chosen: s
         style = Style(color=theme_color(theme).rich_color, bold=True) if number == 0 else DIM
         if theme.id == chosen:
             style += Style(underline=True)
-        text.append(theme.label or theme.id, style)
+        text.append(printable(theme.label or theme.id), style)
     return text
 
 
@@ -163,11 +192,14 @@ def paragraph_body(
     """The paragraph's text with the query's words marked (from precomputed ``spans`` when
     given), and the ``current`` match, if it is in this paragraph, in ``current_style``;
     boilerplate (contact lines, photo credits) dimmed."""
-    text = Text(paragraph.text)
+    matches = match_spans(paragraph.text, terms, spans)
+    marked = [*matches, *([current] if current is not None else [])]
+    shown, moved = printable_spans(paragraph.text, marked, newlines=True)
+    text = Text(shown)
     if not paragraph.themes and junk.is_boilerplate(paragraph.text):
         text.stylize(DIM)  # contact details, a photo credit: kept, but not the release's text
-    for start, end in match_spans(paragraph.text, terms, spans):
+    for start, end in moved[: len(matches)]:
         text.stylize(match_style, start, end)
     if current is not None and current_style is not None:
-        text.stylize(current_style, *current)
+        text.stylize(current_style, *moved[-1])
     return text

@@ -36,6 +36,7 @@ from textual.strip import Strip
 
 from pressreader.library.state import Flags
 from pressreader.model import Hit, Theme
+from pressreader.printable import printable
 from pressreader.ui.messages import HitHighlighted, HitSelected, PagesWanted
 from pressreader.ui.widgets import rendering
 
@@ -369,10 +370,12 @@ class ResultList(ScrollView, can_focus=True):
             return Style() if cursor else self.get_component_rich_style(name)
 
         flags = self._marks.get(hit.id)
-        date = Text(hit.date or "undated", style("result-list--date"))
-        source = Text(hit.source or "unknown source", style("result-list--source"))
+        date = Text(printable(hit.date or "undated"), style("result-list--date"))
+        source = Text(printable(hit.source or "unknown source"), style("result-list--source"))
         read = flags is not None and flags.read
-        title = Text(hit.title or "(untitled)", style("result-list--read" if read else "result-list--title"))
+        title = Text(
+            printable(hit.title or "(untitled)"), style("result-list--read" if read else "result-list--title")
+        )
         mark = Text(" ", style("result-list--mark"))
         if flags is not None and (flags.starred or flags.has_note):
             mark.plain = "★" if flags.starred else "✎"

@@ -14,6 +14,8 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
+from pressreader.printable import printable
+
 
 class SearchBox(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -28,6 +30,11 @@ class SearchBox(Input):
         #: Where Up/Down have got to: -1 is the text being typed.
         self._position = -1
         self._typed = ""
+
+    def validate_value(self, value: str) -> str:
+        """Whatever comes into the box (``-q``, a history entry, a saved search, a paste)
+        is drawn as it is: a control character shows as its escape, never reaches the terminal."""
+        return printable(value)
 
     def set_history(self, queries: Sequence[str]) -> None:
         self.history = list(queries)
