@@ -121,14 +121,36 @@ _toc_read = index.TOC.read.__func__
 
 def _read_toc(cls, storage, indexname, gen=None, schema=None):  # type: ignore[no-untyped-def]
     """TOC.read, naming the TOC file when its pickles name what no library holds."""
+    opening = _Opening(storage)
     try:
-        return _toc_read(cls, storage, indexname, gen, schema)
-    except Refused as error:
-        if error.file is None:
+        return _toc_read(cls, opening, indexname, gen, schema)
+    except BaseException as error:
+        for stream in opening.opened:  # Whoosh closes the TOC only when it was read whole
+            stream.close()
+        if isinstance(error, Refused) and error.file is None:
             if gen is None:
                 gen = cls._latest_generation(storage, indexname)
             error.file = _on_disk(storage, cls._filename(indexname, gen))
         raise
+
+
+class _Opening:
+    """A storage that remembers the files opened through it."""
+
+    def __init__(self, storage: Any) -> None:
+        self._storage = storage
+        self.opened: list[Any] = []
+
+    def open_file(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        stream = self._storage.open_file(name, *args, **kwargs)
+        self.opened.append(stream)
+        return stream
+
+    def __iter__(self) -> Any:
+        return iter(self._storage)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._storage, name)
 
 
 index.TOC.read = classmethod(_read_toc)
