@@ -320,7 +320,19 @@ def _lexicon() -> Lexicon:
 def _library(args: argparse.Namespace, *, create: bool = False, reader: bool = False) -> Library:
     """The library for a command; only ``import`` creates one where there is none.
     ``reader``: a command that only reads, which never writes nor waits for a writer."""
-    return Library.open(config.library_path(args.index), lexicon=_lexicon(), create=create, reader=reader)
+    return Library.open(_library_path(args.index), lexicon=_lexicon(), create=create, reader=reader)
+
+
+def _library_path(index: str | os.PathLike[str] | None) -> Path:
+    """The library folder for ``--index`` (or None), saying on stderr (stdout is a
+    command's, JSON maybe) when it is an ``./index`` found in this folder, or when
+    one here was passed over."""
+    located = config.locate_library(index)
+    err = _Console(stderr=True, highlight=False, soft_wrap=True)
+    for note in (located.passed_over, located.said()):
+        if note:
+            err.print(Text(f"pressreader: {note}" if note is located.passed_over else note))
+    return located.path
 
 
 def sample_path() -> Path:
@@ -348,9 +360,10 @@ def _open(args: argparse.Namespace, err: Console) -> int:
         paths.insert(0, sample_path())
         if index is None:
             index = config.sample_library_path()
-    library = Library.open(config.library_path(index), lexicon=_lexicon())
+    located = config.locate_library(index)
+    library = Library.open(_library_path(index), lexicon=_lexicon())
     status = EXIT_OK
-    startup = ""
+    startup = "\n".join(note for note in (located.passed_over, located.said()) if note)
     try:
         if paths:
             report = _run_import(library, paths, err)
@@ -359,7 +372,8 @@ def _open(args: argparse.Namespace, err: Console) -> int:
                 status = EXIT_FAILED
                 first = report.rejected[0]
                 more = f" and {len(report.rejected) - 1} more" if len(report.rejected) > 1 else ""
-                startup = (
+                startup += "\n" if startup else ""
+                startup += (
                     f"{len(report.rejected)} file(s) rejected: {printable(first.path)}: "
                     f"{printable(first.reason)}{more}. `pressreader import PATH` lists them all."
                 )
@@ -676,7 +690,7 @@ def _themes(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
-    path = config.library_path(args.index)
+    path = _library_path(args.index)
     with _progress(err, "Rebuilding") as update:
         report = Library.rebuild(path, lexicon=_lexicon(), progress=update)
     imported = report.imported

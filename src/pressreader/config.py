@@ -8,8 +8,12 @@ never touch a real home directory.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
+import json
 import os
 import re
+import secrets
 import tempfile
 import tomllib
 from collections.abc import Mapping
@@ -24,25 +28,124 @@ from pressreader.model import SortOrder, Theme
 from pressreader.printable import printable
 
 APP_NAME = "pressreader"
-#: The file that marks a folder as a pressreader library (the repository's own
-#: ``index/`` folder carries one, so running pressreader in a checkout uses it).
+#: The file that marks a folder as a pressreader library.  It holds a seal
+#: (:func:`seal`) that only this user's pressreader can make, so that an
+#: ``./index`` found in a folder (a cloned repository, an unpacked archive) is
+#: opened only when pressreader wrote it here.
 MARKER = ".pressreader-library"
+#: The secret the seal is made with, in the config folder (made on first need).
+MARKER_KEY = "library-key"
 ENV_INDEX = "PRESSREADER_INDEX"
 ENV_CONFIG = "PRESSREADER_CONFIG"
 
+Origin = Literal["option", "environment", "folder", "user"]
 
-def library_path(explicit: str | os.PathLike[str] | None = None, *, cwd: Path | None = None) -> Path:
-    """The library folder: ``--index``, else $PRESSREADER_INDEX, else ./index if it is a
-    pressreader library, else the user data directory."""
+
+@dataclass(frozen=True)
+class Located:
+    """Which library a command uses, and how it was found."""
+
+    path: Path
+    #: ``--index``, $PRESSREADER_INDEX, ``./index``, or the user data folder.
+    origin: Origin
+    #: Why an ``./index`` here was not opened ("" when there is none, or it was).
+    passed_over: str = ""
+
+    def said(self) -> str:
+        """What to tell the user about it: the ``./index`` lookup is never silent."""
+        if self.origin == "folder":
+            return "library: ./index (found in this folder)"
+        return ""
+
+
+def locate_library(explicit: str | os.PathLike[str] | None = None, *, cwd: Path | None = None) -> Located:
+    """The library folder: ``--index``, else $PRESSREADER_INDEX, else ./index if it is
+    a pressreader library that pressreader marked for this user (or one with
+    nothing in it yet), else the user data directory."""
     if explicit:
-        return Path(explicit).expanduser()
+        return Located(Path(explicit).expanduser(), "option")
     env = os.environ.get(ENV_INDEX)
     if env:
-        return Path(env).expanduser()
+        return Located(Path(env).expanduser(), "environment")
     local = (cwd or Path.cwd()) / "index"
+    passed_over = ""
     if (local / MARKER).is_file():
-        return local
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "library"
+        if sealed(local) or _holds_nothing(local):
+            return Located(local, "folder")
+        passed_over = (
+            "./index was not opened: its library was not made by pressreader for you on this "
+            "machine (copied, cloned or unpacked from elsewhere?); `--index index` opens it if you trust it"
+        )
+    return Located(
+        Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "library", "user", passed_over
+    )
+
+
+def library_path(explicit: str | os.PathLike[str] | None = None, *, cwd: Path | None = None) -> Path:
+    """The folder :func:`locate_library` finds."""
+    return locate_library(explicit, cwd=cwd).path
+
+
+def _holds_nothing(folder: Path) -> bool:
+    """A marked folder with no library in it yet (a checkout's ``index/``: a marker,
+    a README): its index and anything else a library keeps live in subfolders."""
+    try:
+        return not any(entry.is_dir() for entry in folder.iterdir())
+    except OSError:
+        return False
+
+
+def _key(*, create: bool) -> bytes | None:
+    path = config_dir() / MARKER_KEY
+    try:
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    if not create:
+        return None
+    key = secrets.token_bytes(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(key)
+    except FileExistsError:
+        return _key(create=False)  # another process made it first
+    except OSError:
+        return None
+    return key
+
+
+def seal(*, create: bool = True) -> str | None:
+    """What a marker written by this user's pressreader holds (None when no key can be had)."""
+    key = _key(create=create)
+    return None if key is None else hmac.new(key, b"pressreader library", hashlib.sha256).hexdigest()
+
+
+def sealed(folder: Path) -> bool:
+    """Whether ``folder``'s marker was written by this user's pressreader."""
+    try:
+        written = json.loads((folder / MARKER).read_text(encoding="utf-8")).get("seal")
+    except (OSError, ValueError, AttributeError):
+        return False
+    expected = seal(create=False)
+    return isinstance(written, str) and expected is not None and hmac.compare_digest(written, expected)
+
+
+def write_marker(folder: Path, schema: int) -> None:
+    """Mark ``folder`` as a library this user's pressreader wrote (whole or not at all)."""
+    text = json.dumps({"schema": schema, "seal": seal()}) + "\n"
+    fd, temporary = tempfile.mkstemp(prefix=".marker-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, folder / MARKER)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def sample_library_path() -> Path:

@@ -7,8 +7,8 @@ another one), under a lock, so any thread may call :meth:`Library.search`.
 
 from __future__ import annotations
 
+import contextlib
 import errno
-import json
 import os
 import re
 import shutil
@@ -20,8 +20,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pressreader import ingest
-from pressreader._whoosh import filelock
+from pressreader import config, ingest
+from pressreader._unpickle import Refused
+from pressreader._whoosh import filelock, refused
 from pressreader._whoosh import index as whoosh_index
 from pressreader._whoosh import query as wq
 from pressreader.config import MARKER
@@ -177,12 +178,12 @@ class Library:
             except Exception as error:
                 raise LibraryError(
                     f"the library in {path} may not be written, and cannot be read as it is "
-                    f"({type(error).__name__}: {error})"
+                    f"({_what_is_wrong(error, path)})"
                 ) from None
         try:
             path.mkdir(parents=True, exist_ok=True)
             if not marker.exists():
-                marker.write_text(json.dumps({"schema": SCHEMA_VERSION}) + "\n", encoding="utf-8")
+                config.write_marker(path, SCHEMA_VERSION)
             # A rebuild that died half-way: finished, or thrown away.
             rebuilding.finish_pending(path)
             if not (path / "catalog.sqlite3").exists() and (
@@ -193,7 +194,13 @@ class Library:
                     f"the catalog of the library in {path} is missing; "
                     "`pressreader rebuild` imports the releases again from their source files"
                 )
-            return cls(path, lexicon or load_lexicon())
+            library = cls(path, lexicon or load_lexicon())
+            if not config.sealed(path):
+                # A library opened by name (an older pressreader's, one copied from
+                # elsewhere) that opened whole: an ./index lookup may use it from now on.
+                with contextlib.suppress(OSError):
+                    config.write_marker(path, SCHEMA_VERSION)
+            return library
         except (OSError, sqlite3.OperationalError) as error:
             if (reason := cannot_write(error)) is not None:
                 raise LibraryError(f"cannot write to the library in {path}: {reason}") from None
@@ -324,7 +331,7 @@ class Library:
                 "`pressreader rebuild` makes it again from the source files"
             )
         return LibraryError(
-            f"the index of the library in {self.path} is damaged ({type(error).__name__}: {error}); "
+            f"the index of the library in {self.path} is damaged ({_what_is_wrong(error, self.path)}); "
             "`pressreader rebuild` makes it again from the source files"
         )
 
@@ -354,6 +361,15 @@ class Library:
             yield
         except sqlite3.DatabaseError as error:
             raise _sqlite_problem(self.path, self._catalog.path, error) from None
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Around a read of the index that is not a search: a pickle that names
+        what no library holds (a segment another process committed) is damage."""
+        try:
+            yield
+        except Refused as error:
+            raise self._damaged(error) from None
 
     def _rebuild_index(self) -> None:
         """Build the Whoosh index anew from the catalog, which holds every article whole.
@@ -439,7 +455,7 @@ class Library:
         rebuild, the new catalog and index in place of the old ones.  False when
         there was nothing to see, or nothing whole yet (a rebuild's swap half done:
         the next look finishes it, as opening does)."""
-        with self._lock:
+        with self._lock, self._reading():
             if _identity(self._catalog.path) == self._catalog_identity:
                 if self._searcher.up_to_date():
                     return False
@@ -464,7 +480,7 @@ class Library:
     # ---------------------------------------------------------------- reading
     def count(self) -> int:
         """Articles in the library (the index's document count: no table scan on the typing path)."""
-        with self._lock:
+        with self._lock, self._reading():
             return int(self._fresh_searcher().doc_count())
 
     def get(self, article_id: str) -> Article | None:
@@ -632,7 +648,7 @@ class Library:
             return 0
         only = Marked("new", fresh)
         query = only if query is None else wq.And([query, only])
-        with self._lock:
+        with self._lock, self._reading():
             searcher = self._fresh_searcher()
             return int(counting.count(searcher, prune(query, searcher.reader())))
 
@@ -640,7 +656,7 @@ class Library:
         """Words of the library near those of ``text`` that would find something
         ("did you mean"); what :meth:`search` adds to an answer with no hits
         unless told not to (the reader asks for them only when typing pauses)."""
-        with self._lock:
+        with self._lock, self._reading():
             return self._suggest(text, self._fresh_searcher())
 
     def _suggest(self, text: str, searcher: Any) -> tuple[str, ...]:
@@ -1280,6 +1296,15 @@ def cannot_write(error: BaseException) -> str | None:
     return None
 
 
+def _what_is_wrong(error: BaseException, library: Path) -> str:
+    """What a damage message says is wrong: the file and what its pickle asked
+    for (see :mod:`pressreader._unpickle`), else the error as Python names it."""
+    found = refused(error, str(library / "whoosh"))
+    if found is not None:
+        return printable(str(found))
+    return f"{type(error).__name__}: {error}"
+
+
 def _reason(error: BaseException) -> str:
     """What went wrong, in words: a full disk or a read-only folder said so, else the error."""
     reason = cannot_write(error)
@@ -1371,6 +1396,6 @@ def _open_problem(library: Path, error: BaseException) -> LibraryError:
         where = f" ({error.filename})" if error.filename else ""
         return LibraryError(f"cannot open the library in {library}: {error.strerror or error}{where}")
     return LibraryError(
-        f"the library in {library} is damaged and cannot be opened ({type(error).__name__}: {error}); "
+        f"the library in {library} is damaged and cannot be opened ({_what_is_wrong(error, library)}); "
         "`pressreader rebuild` imports the releases again from their source files"
     )

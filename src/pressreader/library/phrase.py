@@ -14,9 +14,9 @@ sum of the words' scores); tests compare the two.  Phrases with a slop
 from __future__ import annotations
 
 from itertools import accumulate
-from pickle import loads
 from typing import Any
 
+from pressreader._unpickle import loads
 from pressreader._whoosh import matching
 from pressreader._whoosh import query as wq
 

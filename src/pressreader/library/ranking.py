@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import accumulate
-from pickle import loads
 from typing import Any
 
 import numpy as np
 
+from pressreader._unpickle import loads
 from pressreader._whoosh import query as wq
 from pressreader._whoosh import scoring
 from pressreader.library.marked import Marked, segment_arrays
