@@ -51,6 +51,7 @@ from pressreader.model import (
     SearchResult,
     SortOrder,
 )
+from pressreader.pathnames import on_disk, storable
 from pressreader.printable import printable
 from pressreader.themes import Lexicon, load_lexicon
 
@@ -235,7 +236,7 @@ class Library:
         try:
             # Unwrapped: a write that fails is the rebuild's to report, not an import's.
             imported = library._import_paths(
-                [Path(source) for source in sources], progress, remember=False, mappings_from=path
+                [Path(on_disk(source)) for source in sources], progress, remember=False, mappings_from=path
             )
             carried = 0
             if not from_roots:
@@ -650,7 +651,8 @@ class Library:
         # unchanged ones cost a stat, the others go to the readers at once.
         snapshot = self._catalog.file_snapshot()
         looks = {
-            str(path): None if str(path) in self._forced else _first_look(path, snapshot) for path in files
+            str(path): None if storable(str(path)) in self._forced else _first_look(path, snapshot)
+            for path in files
         }
         del snapshot
         to_read = [path for path in files if looks[str(path)] is None]
@@ -701,13 +703,13 @@ class Library:
                         self._reclassify(writer, db)
                     # Removals first, so that a duplicate of a removed file takes its place.
                     for folder in folders:
-                        for gone in self._catalog.files_under(str(folder)):
-                            if _is_gone(gone) and not any(_inside(gone, bad) for bad in unreadable):
+                        for gone in self._catalog.files_under(storable(str(folder))):
+                            if _is_gone(on_disk(gone)) and not any(_inside(gone, bad) for bad in unreadable):
                                 report.files.append(self._remove_file(gone, writer, db))
                 seen: dict[str, str] = {}
                 for path in batch:
                     if progress:
-                        progress(done, total, str(path))
+                        progress(done, total, storable(str(path)))
                     look = looks.pop(str(path))
                     ready = next(prepared) if look is None else None
                     if look is not None and look.path not in self._marked:
@@ -723,7 +725,7 @@ class Library:
         seen: dict[str, str] = {}
         for index, item in enumerate(report.files):
             if _unsettled(item):
-                report.files[index] = self._import_file(Path(item.path), writer, db, seen)
+                report.files[index] = self._import_file(Path(on_disk(item.path)), writer, db, seen)
         for index, item in enumerate(report.files):
             if item.path in self._demoted and item.status in ("added", "updated", "unchanged"):
                 left = len(self._catalog.ids_for_path(item.path))
@@ -794,7 +796,7 @@ class Library:
         library = self.path.resolve()
 
         def cannot_read(error: OSError) -> None:
-            where = str(error.filename or "")
+            where = storable(str(error.filename or ""))
             unreadable.append(where)
             problems.append(FileReport(where, "rejected", f"cannot read folder: {error.strerror or error}"))
 
@@ -803,12 +805,16 @@ class Library:
             try:
                 resolved = path.resolve()
             except (OSError, RuntimeError) as error:  # a symlink loop
-                problems.append(FileReport(str(path), "rejected", f"cannot resolve: {error}"))
+                problems.append(
+                    FileReport(storable(str(path)), "rejected", f"cannot resolve: {storable(str(error))}")
+                )
                 continue
             fetched = library / "feeds"  # what `pressreader fetch` keeps, and imports from there
             inside = resolved == library or library in resolved.parents
             if inside and not (resolved == fetched or fetched in resolved.parents):
-                problems.append(FileReport(str(path), "rejected", "this is the library folder itself"))
+                problems.append(
+                    FileReport(storable(str(path)), "rejected", "this is the library folder itself")
+                )
             elif path.is_dir():
                 folders.append(resolved)
                 for root, dirs, names in os.walk(resolved, onerror=cannot_read):
@@ -821,7 +827,7 @@ class Library:
             elif path.exists():
                 files.append(resolved)
             else:
-                problems.append(FileReport(str(path), "rejected", "no such file or folder"))
+                problems.append(FileReport(storable(str(path)), "rejected", "no such file or folder"))
         unique = list(dict.fromkeys(files))
         return unique, problems, folders, unreadable
 
@@ -830,7 +836,7 @@ class Library:
     ) -> FileReport:
         """What ``path`` means for the library now; ``ready`` is the file already
         read by a worker (else it is read here)."""
-        key = str(path)
+        key = storable(str(path))
         try:
             stat = path.stat()
         except OSError as error:
@@ -1068,7 +1074,7 @@ def _unsettled(item: FileReport) -> bool:
 def _first_look(path: Path, snapshot: dict[str, tuple[FileRecord, int]]) -> FileReport | None:
     """The report for a file the catalog has seen as it is (same size and time),
     or None when the file must be read."""
-    key = str(path)
+    key = storable(str(path))
     try:
         stat = path.stat()
     except OSError as error:
@@ -1107,17 +1113,17 @@ def _field_plan(
     files read again whatever their size and time (read with another mapping)."""
     forced: set[str] = set()
     for path in files:
-        found = rebuilding.mapping_for(str(path), mappings)
+        found = rebuilding.mapping_for(storable(str(path)), mappings)
         unfinished = found is not None and not found[1].done
         remapped = given is not None and (found[1].fields if found else {}) != given
         if unfinished or remapped:
-            forced.add(str(path))
+            forced.add(storable(str(path)))
     if given is not None:
         chosen = given or None
         return (lambda _path: chosen), forced
 
     def recorded(path: Path) -> loading.Fields | None:
-        found = rebuilding.mapping_for(str(path), mappings)
+        found = rebuilding.mapping_for(storable(str(path)), mappings)
         return (found[1].fields or None) if found else None
 
     return recorded, forced
@@ -1225,7 +1231,7 @@ def _roots(paths: list[Path]) -> list[str]:
         except (OSError, RuntimeError):
             continue
         if resolved.exists():
-            roots.append(str(resolved))
+            roots.append(storable(str(resolved)))
     return roots
 
 

@@ -1,0 +1,150 @@
+"""Crashes, hangs and wrong messages (issue 12): input that is not a regular file,
+file names that are not UTF-8, a full disk for the commands that only read.
+
+Whatever could hang runs in a subprocess with a bounded wait: a regression
+fails the test instead of hanging the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import subprocess_env
+from pressreader import cli, ingest
+from pressreader.ingest import RejectedInput, load_text
+from pressreader.library import Library
+from pressreader.pathnames import on_disk, storable
+
+POSIX = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file types and names")
+BODY = "The minister of {} met the delegation today, and they discussed the railways and the ports at length."
+
+
+def _release(folder: Path, name: str | bytes, topic: str) -> None:
+    where = os.path.join(os.fsencode(folder), name) if isinstance(name, bytes) else folder / name
+    with open(where, "w", encoding="utf-8") as handle:
+        handle.write(f"A release on {topic}\n\n{BODY.format(topic)}\n")
+
+
+def _import(tmp_path: Path, *paths: str, workers: str = "0", timeout: float = 120) -> tuple[int, dict]:
+    """``pressreader import PATHS --json`` in a subprocess that may not run longer than ``timeout``."""
+    child = subprocess.run(
+        [sys.executable, "-m", "pressreader", "import", *paths, "--json", "--index", str(tmp_path / "lib")],
+        env=subprocess_env(tmp_path, PRESSREADER_IMPORT_WORKERS=workers),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert "Traceback" not in child.stderr and "unexpected error" not in child.stderr, child.stderr
+    return child.returncode, json.loads(child.stdout)
+
+
+def _outcomes(report: dict) -> dict[str, tuple[str, str]]:
+    return {Path(item["path"]).name: (item["status"], item["reason"]) for item in report["files"]}
+
+
+# ------------------------------------------------------------ not regular files
+@POSIX
+def test_dev_zero_a_symlink_to_it_and_a_fifo_are_rejected_never_read(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _release(folder, "good.txt", "transport")
+    (folder / "zero").symlink_to("/dev/zero")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    os.mkfifo(folder / "pipe")  # no writer: an open that blocks would wait forever
+    (folder / "loop").symlink_to("..")  # a folder walk must not follow it round
+    (folder / "good-link.txt").symlink_to(folder / "good.txt")
+    status, report = _import(tmp_path, str(folder), timeout=60)
+    assert status == 1
+    outcomes = _outcomes(report)
+    # A symlink to a file is read (and is the file's duplicate).
+    assert sorted([outcomes["good.txt"][0], outcomes["good-link.txt"][0]]) == ["added", "duplicate"]
+    assert outcomes["zero"] == outcomes["zero.txt"] == ("rejected", "not a regular file (a character device)")
+    assert outcomes["pipe"] == ("rejected", "not a regular file (a FIFO)")
+    assert report["rejected"] == 3 and len(report["files"]) == 5
+    # Named on the command line, the same.
+    status, report = _import(tmp_path, "/dev/zero", str(folder / "pipe"), timeout=60)
+    assert status == 1
+    assert [item["reason"] for item in report["files"]] == [
+        "not a regular file (a character device)",
+        "not a regular file (a FIFO)",
+    ]
+
+
+def test_the_read_is_bounded_by_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * 3000)
+    assert ingest.read_bytes(path, limit=3000) == b"x" * 3000
+    with pytest.raises(RejectedInput, match="file too large"):
+        ingest.read_bytes(path, limit=2999)
+    with pytest.raises(RejectedInput, match="is a folder"):
+        ingest.read_bytes(tmp_path)
+    with pytest.raises(RejectedInput, match="cannot read"):
+        ingest.read_bytes(tmp_path / "missing.txt")
+
+
+def test_a_release_too_long_says_the_limit_in_millions() -> None:
+    with pytest.raises(RejectedInput) as raised:
+        load_text("Title\n\n" + "word " * 1_200_000)
+    assert "(6 million characters; the limit is 5 million)" in raised.value.reason
+
+
+# ---------------------------------------------------------- names not UTF-8
+@POSIX
+def test_a_name_that_is_not_utf8_is_stored_escaped_and_found_again(tmp_path: Path) -> None:
+    if sys.getfilesystemencoding().lower() not in ("utf-8", "utf8"):
+        pytest.skip("file names are not read as UTF-8 here")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(3):
+        _release(folder, f"good{number}.txt", f"topic {number} energy")
+    _release(folder, b"bad\xffname.txt", "the bad name")
+    name = os.fsdecode(os.path.join(os.fsencode(folder), b"bad\xffname.txt"))
+    assert storable(name) == f"{folder}/bad\\xffname.txt" and on_disk(storable(name)) == name
+    status, report = _import(tmp_path, str(folder))
+    assert status == 0
+    outcomes = _outcomes(report)
+    assert outcomes["bad\\xffname.txt"][0] == "added"
+    assert [outcomes[f"good{n}.txt"][0] for n in range(3)] == ["added"] * 3
+    # Found unchanged again; searched and shown under its escaped name.
+    status, report = _import(tmp_path, str(folder))
+    assert _outcomes(report)["bad\\xffname.txt"][0] == "unchanged"
+    with Library.open(tmp_path / "lib") as library:
+        hits = library.search('"the bad name"').hits
+        assert len(hits) == 1
+        assert library.get(hits[0].id).path == storable(name)  # type: ignore[union-attr]
+    assert cli.main(["rebuild", "--index", str(tmp_path / "lib")]) == 0
+    with Library.open(tmp_path / "lib") as library:
+        assert library.count() == 4
+    # Gone, it is removed like any file.
+    os.unlink(os.fsencode(name))
+    status, report = _import(tmp_path, str(folder))
+    assert _outcomes(report)["bad\\xffname.txt"] == ("removed", "file no longer exists")
+
+
+@POSIX
+def test_a_name_that_is_not_utf8_imported_by_workers(tmp_path: Path) -> None:
+    if sys.getfilesystemencoding().lower() not in ("utf-8", "utf8"):
+        pytest.skip("file names are not read as UTF-8 here")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(4):
+        _release(folder, f"good{number}.txt", f"topic {number} energy")
+    bad = tmp_path / os.fsdecode(b"bad\xfefolder")
+    bad.mkdir()
+    _release(bad, b"x\xff.txt", "the bad name")
+    status, report = _import(tmp_path, str(folder), str(bad), workers="1")
+    assert status == 0, report
+    assert report["added"] == 5
+    assert {item["path"] for item in report["files"]} >= {f"{tmp_path}/bad\\xfefolder/x\\xff.txt"}
+    # No segment left that the index does not list.
+    with Library.open(tmp_path / "lib") as library:
+        listed = {segment.segid for segment in library._index._segments()}
+    for name in os.listdir(tmp_path / "lib" / "whoosh"):
+        if name.startswith("articles_") and not name.endswith("WRITELOCK"):
+            assert name.split(".")[0].removeprefix("articles_") in listed, name
