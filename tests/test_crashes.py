@@ -11,11 +11,12 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import subprocess_env
+from conftest import SAMPLE_DATA, subprocess_env
 from pressreader import cli, ingest
 from pressreader.ingest import RejectedInput, load_text
 from pressreader.library import Library
@@ -146,5 +147,125 @@ def test_a_name_that_is_not_utf8_imported_by_workers(tmp_path: Path) -> None:
     with Library.open(tmp_path / "lib") as library:
         listed = {segment.segid for segment in library._index._segments()}
     for name in os.listdir(tmp_path / "lib" / "whoosh"):
+        if name.startswith("articles_") and not name.endswith("WRITELOCK"):
+            assert name.split(".")[0].removeprefix("articles_") in listed, name
+
+
+# ----------------------------------------------------------------- full disk
+READ_ON_A_FULL_DISK = """
+import resource, signal, sys
+from pressreader import cli
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # no file may grow: every write fails as on a full disk
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def _read_commands(index: Path) -> Iterator[list[str]]:
+    with Library.open(index) as library:
+        some = library.search("uranium", limit=1).hits[0].id
+    yield ["stats", "--json"]
+    yield ["search", "uranium", "--json"]
+    yield ["show", some, "--json"]
+    yield ["export", "uranium", "--format", "json"]
+
+
+@POSIX
+def test_reading_commands_work_when_no_file_may_grow(tmp_path: Path) -> None:
+    index = tmp_path / "lib"
+    assert cli.main(["import", str(SAMPLE_DATA), "--index", str(index)]) == 0
+    before = _files(index)
+    env = subprocess_env(tmp_path)
+    for command in _read_commands(index):
+        child = subprocess.run(
+            [sys.executable, "-c", READ_ON_A_FULL_DISK, *command, "--index", str(index)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert child.returncode == 0, (command, child.stderr)
+        assert child.stdout.strip() and "cannot write" not in child.stderr, (command, child.stderr)
+    # An import says why it cannot write, in one line.
+    child = subprocess.run(
+        [sys.executable, "-c", READ_ON_A_FULL_DISK, "import", str(SAMPLE_DATA), "--index", str(index)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 1
+    assert f"cannot write to the library in {index}" in child.stderr and "Traceback" not in child.stderr
+    assert _files(index) == before
+
+
+def _files(folder: Path) -> list[tuple[str, int]]:
+    """What a folder holds (the empty files SQLite makes on opening aside)."""
+    return sorted((p.name, p.stat().st_size) for p in folder.rglob("*") if p.is_file() and p.stat().st_size)
+
+
+def _mounted(mount: Path, size: str) -> bool:
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True, check=False
+    )
+    return made.returncode == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    mount = tmp_path / "disk"
+    if sys.platform == "win32" or not _mounted(mount, "3m"):
+        pytest.skip("cannot mount a small file system here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _fill(disk: Path) -> None:
+    try:
+        with open(disk / "filler", "wb") as handle:
+            while True:
+                handle.write(b"\0" * 4096)
+                handle.flush()
+    except OSError:  # full
+        pass
+
+
+def test_reading_commands_work_on_a_really_full_disk(small_disk: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    index = small_disk / "lib"
+    assert cli.main(["import", str(SAMPLE_DATA), "--index", str(index)]) == 0
+    _fill(small_disk)
+    capsys.readouterr()
+    for command in _read_commands(index):
+        assert cli.main([*command, "--index", str(index)]) == 0, capsys.readouterr().err
+        captured = capsys.readouterr()
+        assert captured.out.strip() and "cannot write" not in captured.err
+
+
+def test_a_worker_import_on_a_full_disk_says_so_once(small_disk: Path, tmp_path: Path) -> None:
+    index = small_disk / "lib"
+    assert cli.main(["import", str(SAMPLE_DATA / "000_5e8c0fbe594480b4.txt"), "--index", str(index)]) == 0
+    free = os.statvfs(small_disk)
+    with open(small_disk / "filler", "wb") as handle:  # some room left for the index, not enough
+        handle.write(b"\0" * max(0, free.f_bavail * free.f_frsize - 300_000))
+    child = subprocess.run(
+        [sys.executable, "-m", "pressreader", "import", str(SAMPLE_DATA), "--index", str(index)],
+        env=subprocess_env(tmp_path, PRESSREADER_IMPORT_WORKERS="2"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert child.returncode == 1
+    lines = [line for line in child.stderr.splitlines() if line.strip()]
+    assert lines == [
+        f"pressreader: cannot write to the library in {index}: the disk is full. The import stopped; "
+        "what it had committed is kept and nothing half-written is; import again when there is room"
+    ], child.stderr
+    with Library.open(index) as library:
+        listed = {segment.segid for segment in library._index._segments()}
+        assert library.count() == 1
+    for name in os.listdir(index / "whoosh"):
         if name.startswith("articles_") and not name.endswith("WRITELOCK"):
             assert name.split(".")[0].removeprefix("articles_") in listed, name

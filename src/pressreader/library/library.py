@@ -7,6 +7,7 @@ another one), under a lock, so any thread may call :meth:`Library.search`.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -72,6 +73,9 @@ class Library:
         self.lexicon = lexicon
         #: Opened from a folder that may not be written: searched and read, never changed.
         self.read_only = read_only
+        #: Why a read-only library may not be written (a folder that may not be,
+        #: or a disk that refused the writes opening it for writing needs).
+        self.refused = "the folder may not be written (read-only)"
         self._lock = threading.RLock()
         self._catalog = Catalog(path / "catalog.sqlite3", read_only=read_only)
         self._whoosh_dir = path / "whoosh"
@@ -153,6 +157,17 @@ class Library:
             return cls(path, lexicon or load_lexicon())
         except (OSError, sqlite3.OperationalError) as error:
             if (reason := cannot_write(error)) is not None:
+                if marker.is_file() and (path / "catalog.sqlite3").is_file():
+                    # A full disk (or a quota used up): opening for writing makes
+                    # files (the catalog's WAL index), but searching, showing and
+                    # exporting need none of them; the library opens to be read.
+                    try:
+                        library = cls(path, lexicon or load_lexicon(), read_only=True)
+                    except Exception:
+                        pass
+                    else:
+                        library.refused = reason
+                        return library
                 raise LibraryError(f"cannot write to the library in {path}: {reason}") from None
             if isinstance(error, OSError):
                 raise LibraryError(f"cannot open the library in {path}: {error.strerror or error}") from None
@@ -636,8 +651,8 @@ class Library:
     ) -> ImportReport:
         if self.read_only:
             raise LibraryError(
-                f"cannot write to the library in {self.path}: the folder may not be written "
-                "(read-only); it can be searched and read, not changed"
+                f"cannot write to the library in {self.path}: {self.refused}; "
+                "it can be searched and read, not changed"
             )
         report = ImportReport()
         files, problems, folders, unreadable = self._expand(paths)
@@ -660,6 +675,7 @@ class Library:
         self._demoted = {}
         with (
             self._write_lock(),
+            self._clearing_on_failure(),
             loading.Reader(self.lexicon, len(to_read), self._whoosh_dir, INDEX_NAME, BATCH_FILES) as reader,
         ):
             if remember and given is not None:
@@ -755,6 +771,20 @@ class Library:
                     lock.release()
         except rebuilding.Busy:
             raise busy from None
+
+    @contextmanager
+    def _clearing_on_failure(self) -> Iterator[None]:
+        """An import that stops (a full disk, Ctrl-C, a bug) leaves no segment behind
+        that the index does not list: the workers' segments of batches never
+        committed go at once, not at the next commit (a full disk stays full)."""
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(Exception):
+                storage = self._index.storage
+                toc = whoosh_index.TOC.read(storage, INDEX_NAME)
+                whoosh_index.clean_files(storage, INDEX_NAME, toc.generation, toc.segments)
+            raise
 
     @contextmanager
     def _batch(self) -> Iterator[tuple[Any, Any]]:
