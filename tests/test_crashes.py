@@ -269,3 +269,34 @@ def test_a_worker_import_on_a_full_disk_says_so_once(small_disk: Path, tmp_path:
     for name in os.listdir(index / "whoosh"):
         if name.startswith("articles_") and not name.endswith("WRITELOCK"):
             assert name.split(".")[0].removeprefix("articles_") in listed, name
+
+
+# ---------------------------------------------------------------- feed hosts
+BIDI_HOST = "https://ex\u202eample.com/rss"
+
+
+def test_a_feed_host_with_a_bidi_character_is_refused_in_words(tmp_path: Path) -> None:
+    from pressreader.feeds import Feed, FeedError, add_feed, fetch_feeds
+
+    with pytest.raises(FeedError) as caught:
+        add_feed(BIDI_HOST, path=tmp_path / "feeds.toml")
+    message = str(caught.value)
+    assert "the host name ex\\u202eample.com is not a valid domain name" in message
+    assert "\u202e" not in message and "codec" not in message
+    # One already listed (an older version let it in) fails alone, in the same words.
+    (result,) = fetch_feeds([Feed(BIDI_HOST, "")], tmp_path / "feeds", timeout=1)
+    assert result.status == "error" and "is not a valid domain name" in result.message
+    assert "latin-1" not in result.message
+
+
+def test_international_hosts_and_paths_are_sent_as_ascii() -> None:
+    from pressreader.feeds import _request_url, url_problem
+
+    url = "https://пример.рф/новости?q=ё"
+    assert url_problem(url) == ""
+    assert (
+        _request_url(url)
+        == "https://xn--e1afmkfd.xn--p1ai/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8?q=%D1%91"
+    )
+    assert url_problem("https://xn--e1afmkfd.xn--p1ai/rss") == ""
+    assert "not a valid domain name" in url_problem("https://a\u200fb.example/rss")
