@@ -300,3 +300,39 @@ def test_international_hosts_and_paths_are_sent_as_ascii() -> None:
     )
     assert url_problem("https://xn--e1afmkfd.xn--p1ai/rss") == ""
     assert "not a valid domain name" in url_problem("https://a\u200fb.example/rss")
+
+
+# ------------------------------------------------------------- themes.toml
+@pytest.mark.parametrize(
+    ("toml", "where", "what"),
+    [
+        ("[settings]\nmin_score = nan\n", "line 2 (key settings.min_score)", "from 0 to 1000, not nan"),
+        ("[settings]\nmin_score = inf\n", "line 2 (key settings.min_score)", "from 0 to 1000, not inf"),
+        ("[settings]\nrelative = 1.5\n", "line 2 (key settings.relative)", "from 0 to 1, not 1.5"),
+        ("[settings]\nrelative = -0.1\n", "line 2 (key settings.relative)", "from 0 to 1, not -0.1"),
+        (
+            '[themes.energy.terms]\n"coal" = 2\n"uranium" = inf\n',
+            "line 3 (key themes.energy.terms.uranium)",
+            "from -100 to 100 (0 removes the term), not inf",
+        ),
+        (
+            '[themes.energy.terms]\n"coal" = -inf\n',
+            "line 2 (key themes.energy.terms.coal)",
+            "not -inf",
+        ),
+        ('[themes.energy.terms]\n"coal" = nan\n', "line 2 (key themes.energy.terms.coal)", "not nan"),
+        ('[themes.energy.terms]\n"coal" = 1e9\n', "line 2 (key themes.energy.terms.coal)", "not 1e+09"),
+        ('[themes.energy.terms]\n"coal" = true\n', "line 2 (key themes.energy.terms.coal)", "not true"),
+    ],
+)
+def test_numbers_out_of_range_in_themes_toml_are_named(
+    tmp_path: Path, toml: str, where: str, what: str
+) -> None:
+    from pressreader.themes import LexiconError, load_lexicon
+
+    path = tmp_path / "themes.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(LexiconError) as caught:
+        load_lexicon(path)
+    assert str(caught.value).startswith(f"{path}, {where}: "), str(caught.value)
+    assert what in str(caught.value)
