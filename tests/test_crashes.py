@@ -336,3 +336,58 @@ def test_numbers_out_of_range_in_themes_toml_are_named(
         load_lexicon(path)
     assert str(caught.value).startswith(f"{path}, {where}: "), str(caught.value)
     assert what in str(caught.value)
+
+
+# ------------------------------------------------------- marker, rebuild lock
+def test_rebuild_rewrites_a_deleted_marker_of_a_real_library(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from pressreader.config import MARKER
+
+    index = tmp_path / "lib"
+    assert cli.main(["import", str(SAMPLE_DATA), "--index", str(index)]) == 0
+    (index / MARKER).unlink()
+    capsys.readouterr()
+    assert cli.main(["rebuild", "--index", str(index)]) == 0, capsys.readouterr().err
+    assert (index / MARKER).is_file()
+    with Library.open(index, create=False) as library:
+        assert library.count() == 43
+    # A folder that is no library is still refused, and left as it was.
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine", encoding="utf-8")
+    assert cli.main(["rebuild", "--index", str(other)]) == 1
+    assert "there is no pressreader library" in capsys.readouterr().err
+    assert sorted(p.name for p in other.iterdir()) == ["notes.txt"]
+
+
+def test_an_import_refused_during_a_rebuild_says_a_rebuild_is_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pressreader.library import LibraryError
+    from pressreader.library import rebuild as rebuilding
+
+    index = tmp_path / "lib"
+    with Library.open(index) as library:
+        library.import_paths([SAMPLE_DATA / "000_5e8c0fbe594480b4.txt"])
+    monkeypatch.setattr(rebuilding, "WAIT", 0.2)
+    refusals: list[str] = []
+    rebuild_into = Library._rebuild_into.__func__  # type: ignore[attr-defined]
+
+    def importing_meanwhile(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # Another writer, while the rebuild holds the library.
+        with Library.open(index) as other:
+            try:
+                other.import_paths([SAMPLE_DATA])
+            except LibraryError as error:
+                refusals.append(str(error))
+        return rebuild_into(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "_rebuild_into", classmethod(importing_meanwhile))
+    Library.rebuild(index)
+    assert refusals == [f"a rebuild is running on the library in {index}; try again when it ends"]
+    # An import holding the library is still "another import".
+    with (
+        Library.open(index) as library,
+        rebuilding.write_lock(index),
+        pytest.raises(LibraryError, match="another import is writing"),
+    ):
+        library.import_paths([SAMPLE_DATA])

@@ -193,16 +193,27 @@ class Library:
         articles whose source file is gone are carried over from the old catalog.
         Raises :class:`LibraryError` when there is no library or nothing to rebuild from."""
         path = Path(path).expanduser()
-        if not (path / MARKER).is_file():
+        marker = path / MARKER
+        if not marker.is_file() and not _looks_like_library(path):
             raise LibraryError(f"there is no pressreader library in {path} to rebuild")
         if not _writable(path):
             raise LibraryError(
                 f"cannot rebuild the library in {path}: the folder may not be written (read-only)"
             )
+        if not marker.is_file():
+            # The marker was deleted, the library is still there (its catalog, its
+            # index): the way out of damage must not refuse for want of it.
+            try:
+                marker.write_text(json.dumps({"schema": SCHEMA_VERSION}) + "\n", encoding="utf-8")
+            except OSError as error:
+                raise LibraryError(f"cannot rebuild the library in {path}: {_reason(error)}") from None
         lexicon = lexicon or load_lexicon()
         pending = path / rebuilding.PENDING
         try:
-            with rebuilding.write_lock(path):
+            with (
+                rebuilding.write_lock(path),
+                rebuilding.write_lock(path, name=rebuilding.REBUILD_LOCK, remove=True),
+            ):
                 rebuilding.finish_pending(path, locked=True)
                 try:
                     report = cls._rebuild_into(path, pending, lexicon, progress)
@@ -219,9 +230,7 @@ class Library:
                         path, {root: replace(m, done=True) for root, m in mappings.items()}
                     )
         except rebuilding.Busy:
-            raise LibraryError(
-                f"another import is writing to the library in {path}; try again when it ends"
-            ) from None
+            raise LibraryError(rebuilding.busy_message(path)) from None
         except (OSError, sqlite3.OperationalError) as error:
             if (pending / rebuilding.READY).exists():
                 raise LibraryError(
@@ -755,14 +764,11 @@ class Library:
         """Whoosh's write lock, held for a whole import: between two batches
         another writer's commit would delete the segments this import's
         workers are writing (Whoosh deletes every file its index does not list)."""
-        busy = LibraryError(
-            f"another import is writing to the library in {self.path}; try again when it ends"
-        )
         try:
             with rebuilding.write_lock(self.path):
                 lock = self._index.lock("WRITELOCK")
                 if not filelock.try_for(lock.acquire, timeout=rebuilding.WAIT, delay=0.1):
-                    raise busy
+                    raise LibraryError(rebuilding.busy_message(self.path))
                 self._locked = True
                 try:
                     yield
@@ -770,7 +776,7 @@ class Library:
                     self._locked = False
                     lock.release()
         except rebuilding.Busy:
-            raise busy from None
+            raise LibraryError(rebuilding.busy_message(self.path)) from None
 
     @contextmanager
     def _clearing_on_failure(self) -> Iterator[None]:
@@ -794,9 +800,7 @@ class Library:
                 self._index, timeout=5.0, _lk=not self._locked, keep_files=self._keep_files
             )
         except Exception:  # whoosh.index.LockError, OSError
-            raise LibraryError(
-                f"another import is writing to the library in {self.path}; try again when it ends"
-            ) from None
+            raise LibraryError(rebuilding.busy_message(self.path)) from None
         writer = _BatchWriter(whoosh_writer)
         try:
             with self._catalog.transaction() as db:
@@ -1245,6 +1249,14 @@ def _identity(path: Path) -> tuple[int, int]:
     except OSError:
         return (0, 0)
     return (stat.st_dev, stat.st_ino)
+
+
+def _looks_like_library(folder: Path) -> bool:
+    """Whether ``folder`` holds a library whose marker is gone: its catalog, or its
+    Whoosh index (never a folder that merely holds other things)."""
+    return (folder / "catalog.sqlite3").is_file() or whoosh_index.exists_in(
+        str(folder / "whoosh"), INDEX_NAME
+    )
 
 
 def _writable(folder: Path) -> bool:
