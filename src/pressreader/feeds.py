@@ -13,7 +13,6 @@ Standard library only, and no Textual.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import http.client
 import json
@@ -37,6 +36,7 @@ from urllib.request import HTTPRedirectHandler, OpenerDirector, Request, build_o
 
 from pressreader import __version__
 from pressreader.config import config_dir
+from pressreader.printable import printable
 
 FEEDS_FILE = "feeds.toml"
 #: The library's sub-folder for downloaded feeds (the caller passes ``library / FEEDS_FOLDER``).
@@ -205,6 +205,11 @@ def url_problem(url: str) -> str:
         return f"only http:// and https:// feeds can be fetched, not {parts.scheme}://"
     if not parts.hostname:
         return "the URL has no host name"
+    if _ascii_host(parts.hostname) is None:
+        return (
+            f"the host name {printable(parts.hostname)} is not a valid domain name "
+            "(an international name must be one IDNA can write, without invisible or bidi characters)"
+        )
     if parts.username is not None or parts.password is not None:
         return "user names and passwords in feed URLs are not supported"
     return ""
@@ -574,12 +579,24 @@ def _read_body(response: Any, max_bytes: int, deadline: float, total: float) -> 
     return bytes(raw)
 
 
+def _ascii_host(host: str) -> str | None:
+    """``host`` as ASCII (an international name in IDNA: ``xn--e1afmkfd.xn--p1ai``), or
+    None when it cannot be one (a bidi or invisible character, an empty label, ...):
+    HTTP would send it as Latin-1, and fail with an encoder's error."""
+    if host.isascii():
+        return host if all(32 < ord(ch) < 127 for ch in host) else None
+    try:
+        encoded = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    return encoded
+
+
 def _request_url(url: str) -> str:
     """``url`` as plain ASCII: the host in IDNA, the rest percent-encoded (what is encoded stays)."""
     parts = urlsplit(url.strip())
     host = parts.hostname or ""
-    with contextlib.suppress(UnicodeError):  # else left as it is: the request fails with a one-line message
-        host = host.encode("idna").decode("ascii")
+    host = _ascii_host(host) or host  # url_problem() refused a host that cannot be ASCII
     if ":" in host:
         host = f"[{host}]"
     netloc = host + (f":{parts.port}" if parts.port else "")

@@ -13,6 +13,8 @@ normalises, and turns every failure into :class:`RejectedInput` with a reason.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,7 @@ from pressreader.ingest.decode import decode
 from pressreader.ingest.errors import RecordProblem, RejectedInput
 from pressreader.ingest.normalise import Draft, clean_text, normalise, path_date, strip_controls
 from pressreader.model import Article
+from pressreader.pathnames import storable
 
 __all__ = [
     "FORMATS",
@@ -32,6 +35,7 @@ __all__ = [
     "RejectedInput",
     "load_file",
     "load_text",
+    "read_bytes",
     "read_file",
     "read_text",
 ]
@@ -58,16 +62,68 @@ class Loaded:
 def load_file(path: Path, *, fields: Mapping[str, str] | None = None) -> Loaded:
     """The articles in one file, or :class:`RejectedInput` with the reason; ``fields``
     maps a role to the field of a record that holds it (see :func:`load_text`)."""
+    return load_text(
+        decode(read_bytes(path)), suffix=path.suffix.lower(), path=storable(str(path)), fields=fields
+    )
+
+
+#: What a path that is not a regular file is, for the reason it is rejected with.
+_KINDS = (
+    (stat.S_ISDIR, "is a folder, not a file"),
+    (stat.S_ISFIFO, "not a regular file (a FIFO)"),
+    (stat.S_ISCHR, "not a regular file (a character device)"),
+    (stat.S_ISBLK, "not a regular file (a block device)"),
+    (stat.S_ISSOCK, "not a regular file (a socket)"),
+)
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, else :class:`RejectedInput`.
+
+    The file is opened without blocking (a FIFO with no writer would wait
+    forever), the open descriptor is what is checked (no race with a rename
+    between a stat and the open), and the read stops past ``limit`` whatever
+    the size said: ``/dev/zero``, a symlink to it, a FIFO, a file that grows
+    while it is read never hang and never fill the memory.
+    """
+    flags = (
+        os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    )
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise RejectedInput(f"file too large ({size // (1024 * 1024)} MB; the limit is 64 MB)")
-        data = path.read_bytes()
+        descriptor = os.open(path, flags)
     except IsADirectoryError:
         raise RejectedInput("is a folder, not a file") from None
     except OSError as error:
         raise RejectedInput(f"cannot read: {error.strerror or error}") from None
-    return load_text(decode(data), suffix=path.suffix.lower(), path=str(path), fields=fields)
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            reason = next((why for test, why in _KINDS if test(info.st_mode)), "not a regular file")
+            raise RejectedInput(reason)
+        if info.st_size > limit:
+            raise RejectedInput(_too_large(info.st_size, limit))
+        chunks: list[bytes] = []
+        total = 0
+        while total <= limit:
+            chunk = os.read(descriptor, min(limit + 1 - total, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:
+            raise RejectedInput(_too_large(total, limit, grew=True))
+        return b"".join(chunks)
+    except OSError as error:
+        raise RejectedInput(f"cannot read: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
+
+
+def _too_large(size: int, limit: int, *, grew: bool = False) -> str:
+    megabytes = limit // (1024 * 1024)
+    if grew:
+        return f"file too large (more than {megabytes} MB when read; the limit is {megabytes} MB)"
+    return f"file too large ({size // (1024 * 1024)} MB; the limit is {megabytes} MB)"
 
 
 def load_text(
@@ -88,7 +144,7 @@ def load_text(
     if len(text) > MAX_DOCUMENT_CHARS and not getattr(fmt, "MULTI_RECORD", False):
         raise RejectedInput(
             f"too large for one release ({len(text) // 1_000_000} million characters; "
-            f"the limit is {MAX_DOCUMENT_CHARS // 1_000_000}): is it many releases in one file? "
+            f"the limit is {MAX_DOCUMENT_CHARS // 1_000_000} million): is it many releases in one file? "
             "JSON Lines or a feed can hold them"
         )
     parsed: list[Draft | RecordProblem]

@@ -52,6 +52,7 @@ from pressreader.model import (
     SearchResult,
     SortOrder,
 )
+from pressreader.pathnames import on_disk, storable
 from pressreader.printable import printable
 from pressreader.themes import Lexicon, load_lexicon
 
@@ -80,6 +81,9 @@ class Library:
         self.read_only = read_only
         #: Opened by a command that only reads (see :meth:`open`): writes nothing, waits for no one.
         self.reader = reader
+        #: Why a read-only library may not be written (a folder that may not be,
+        #: or a disk that refused the writes opening it for writing needs).
+        self.refused = "the folder may not be written (read-only)"
         self._lock = threading.RLock()
         catalog_path = path / "catalog.sqlite3"
         # Before SQLite reads the catalog's -wal (and, closing, deletes it): commits in it
@@ -203,6 +207,17 @@ class Library:
             return library
         except (OSError, sqlite3.OperationalError) as error:
             if (reason := cannot_write(error)) is not None:
+                if marker.is_file() and (path / "catalog.sqlite3").is_file():
+                    # A full disk (or a quota used up): opening for writing makes
+                    # files (the catalog's WAL index), but searching, showing and
+                    # exporting need none of them; the library opens to be read.
+                    try:
+                        library = cls(path, lexicon or load_lexicon(), read_only=True)
+                    except Exception:
+                        pass
+                    else:
+                        library.refused = reason
+                        return library
                 raise LibraryError(f"cannot write to the library in {path}: {reason}") from None
             raise _open_problem(path, error) from None
         except LibraryError:
@@ -231,16 +246,27 @@ class Library:
         articles whose source file is gone are carried over from the old catalog.
         Raises :class:`LibraryError` when there is no library or nothing to rebuild from."""
         path = Path(path).expanduser()
-        if not (path / MARKER).is_file():
+        marker = path / MARKER
+        if not marker.is_file() and not _looks_like_library(path):
             raise LibraryError(f"there is no pressreader library in {path} to rebuild")
         if not _writable(path):
             raise LibraryError(
                 f"cannot rebuild the library in {path}: the folder may not be written (read-only)"
             )
+        if not marker.is_file():
+            # The marker was deleted, the library is still there (its catalog, its
+            # index): the way out of damage must not refuse for want of it.
+            try:
+                marker.write_text(json.dumps({"schema": SCHEMA_VERSION}) + "\n", encoding="utf-8")
+            except OSError as error:
+                raise LibraryError(f"cannot rebuild the library in {path}: {_reason(error)}") from None
         lexicon = lexicon or load_lexicon()
         pending = path / rebuilding.PENDING
         try:
-            with rebuilding.write_lock(path):
+            with (
+                rebuilding.write_lock(path),
+                rebuilding.write_lock(path, name=rebuilding.REBUILD_LOCK, remove=True),
+            ):
                 rebuilding.finish_pending(path, locked=True)
                 try:
                     report = cls._rebuild_into(path, pending, lexicon, progress)
@@ -257,9 +283,7 @@ class Library:
                         path, {root: replace(m, done=True) for root, m in mappings.items()}
                     )
         except rebuilding.Busy:
-            raise LibraryError(
-                f"another import is writing to the library in {path}; try again when it ends"
-            ) from None
+            raise LibraryError(rebuilding.busy_message(path)) from None
         except (OSError, sqlite3.OperationalError) as error:
             if (pending / rebuilding.READY).exists():
                 raise LibraryError(
@@ -289,7 +313,7 @@ class Library:
         try:
             # Unwrapped: a write that fails is the rebuild's to report, not an import's.
             imported = library._import_paths(
-                [Path(source) for source in sources], progress, remember=False, mappings_from=path
+                [Path(on_disk(source)) for source in sources], progress, remember=False, mappings_from=path
             )
             carried = 0
             if not from_roots:
@@ -736,8 +760,8 @@ class Library:
     ) -> ImportReport:
         if self.read_only:
             raise LibraryError(
-                f"cannot write to the library in {self.path}: the folder may not be written "
-                "(read-only); it can be searched and read, not changed"
+                f"cannot write to the library in {self.path}: {self.refused}; "
+                "it can be searched and read, not changed"
             )
         if self.reader:
             raise LibraryError(f"the library in {self.path} was opened for reading only")
@@ -753,7 +777,8 @@ class Library:
         # unchanged ones cost a stat, the others go to the readers at once.
         snapshot = self._catalog.file_snapshot()
         looks = {
-            str(path): None if str(path) in self._forced else _first_look(path, snapshot) for path in files
+            str(path): None if storable(str(path)) in self._forced else _first_look(path, snapshot)
+            for path in files
         }
         del snapshot
         to_read = [path for path in files if looks[str(path)] is None]
@@ -761,6 +786,7 @@ class Library:
         self._demoted = {}
         with (
             self._write_lock(),
+            self._clearing_on_failure(),
             loading.Reader(self.lexicon, len(to_read), self._whoosh_dir, INDEX_NAME, BATCH_FILES) as reader,
         ):
             if remember and given is not None:
@@ -804,13 +830,13 @@ class Library:
                         self._reclassify(writer, db)
                     # Removals first, so that a duplicate of a removed file takes its place.
                     for folder in folders:
-                        for gone in self._catalog.files_under(str(folder)):
-                            if _is_gone(gone) and not any(_inside(gone, bad) for bad in unreadable):
+                        for gone in self._catalog.files_under(storable(str(folder))):
+                            if _is_gone(on_disk(gone)) and not any(_inside(gone, bad) for bad in unreadable):
                                 report.files.append(self._remove_file(gone, writer, db))
                 seen: dict[str, str] = {}
                 for path in batch:
                     if progress:
-                        progress(done, total, str(path))
+                        progress(done, total, storable(str(path)))
                     look = looks.pop(str(path))
                     ready = next(prepared) if look is None else None
                     if look is not None and look.path not in self._marked:
@@ -826,7 +852,7 @@ class Library:
         seen: dict[str, str] = {}
         for index, item in enumerate(report.files):
             if _unsettled(item):
-                report.files[index] = self._import_file(Path(item.path), writer, db, seen)
+                report.files[index] = self._import_file(Path(on_disk(item.path)), writer, db, seen)
         for index, item in enumerate(report.files):
             if item.path in self._demoted and item.status in ("added", "updated", "unchanged"):
                 left = len(self._catalog.ids_for_path(item.path))
@@ -840,14 +866,11 @@ class Library:
         """Whoosh's write lock, held for a whole import: between two batches
         another writer's commit would delete the segments this import's
         workers are writing (Whoosh deletes every file its index does not list)."""
-        busy = LibraryError(
-            f"another import is writing to the library in {self.path}; try again when it ends"
-        )
         try:
             with rebuilding.write_lock(self.path):
                 lock = self._index.lock("WRITELOCK")
                 if not filelock.try_for(lock.acquire, timeout=rebuilding.WAIT, delay=0.1):
-                    raise busy
+                    raise LibraryError(rebuilding.busy_message(self.path))
                 self._locked = True
                 try:
                     yield
@@ -855,7 +878,21 @@ class Library:
                     self._locked = False
                     lock.release()
         except rebuilding.Busy:
-            raise busy from None
+            raise LibraryError(rebuilding.busy_message(self.path)) from None
+
+    @contextmanager
+    def _clearing_on_failure(self) -> Iterator[None]:
+        """An import that stops (a full disk, Ctrl-C, a bug) leaves no segment behind
+        that the index does not list: the workers' segments of batches never
+        committed go at once, not at the next commit (a full disk stays full)."""
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(Exception):
+                storage = self._index.storage
+                toc = whoosh_index.TOC.read(storage, INDEX_NAME)
+                whoosh_index.clean_files(storage, INDEX_NAME, toc.generation, toc.segments)
+            raise
 
     @contextmanager
     def _batch(self) -> Iterator[tuple[Any, Any]]:
@@ -865,9 +902,7 @@ class Library:
                 self._index, timeout=5.0, _lk=not self._locked, keep_files=self._keep_files
             )
         except Exception:  # whoosh.index.LockError, OSError
-            raise LibraryError(
-                f"another import is writing to the library in {self.path}; try again when it ends"
-            ) from None
+            raise LibraryError(rebuilding.busy_message(self.path)) from None
         writer = _BatchWriter(whoosh_writer)
         try:
             with self._catalog.transaction() as db:
@@ -897,7 +932,7 @@ class Library:
         library = self.path.resolve()
 
         def cannot_read(error: OSError) -> None:
-            where = str(error.filename or "")
+            where = storable(str(error.filename or ""))
             unreadable.append(where)
             problems.append(FileReport(where, "rejected", f"cannot read folder: {error.strerror or error}"))
 
@@ -906,12 +941,16 @@ class Library:
             try:
                 resolved = path.resolve()
             except (OSError, RuntimeError) as error:  # a symlink loop
-                problems.append(FileReport(str(path), "rejected", f"cannot resolve: {error}"))
+                problems.append(
+                    FileReport(storable(str(path)), "rejected", f"cannot resolve: {storable(str(error))}")
+                )
                 continue
             fetched = library / "feeds"  # what `pressreader fetch` keeps, and imports from there
             inside = resolved == library or library in resolved.parents
             if inside and not (resolved == fetched or fetched in resolved.parents):
-                problems.append(FileReport(str(path), "rejected", "this is the library folder itself"))
+                problems.append(
+                    FileReport(storable(str(path)), "rejected", "this is the library folder itself")
+                )
             elif path.is_dir():
                 folders.append(resolved)
                 for root, dirs, names in os.walk(resolved, onerror=cannot_read):
@@ -924,7 +963,7 @@ class Library:
             elif path.exists():
                 files.append(resolved)
             else:
-                problems.append(FileReport(str(path), "rejected", "no such file or folder"))
+                problems.append(FileReport(storable(str(path)), "rejected", "no such file or folder"))
         unique = list(dict.fromkeys(files))
         return unique, problems, folders, unreadable
 
@@ -933,7 +972,7 @@ class Library:
     ) -> FileReport:
         """What ``path`` means for the library now; ``ready`` is the file already
         read by a worker (else it is read here)."""
-        key = str(path)
+        key = storable(str(path))
         try:
             stat = path.stat()
         except OSError as error:
@@ -1171,7 +1210,7 @@ def _unsettled(item: FileReport) -> bool:
 def _first_look(path: Path, snapshot: dict[str, tuple[FileRecord, int]]) -> FileReport | None:
     """The report for a file the catalog has seen as it is (same size and time),
     or None when the file must be read."""
-    key = str(path)
+    key = storable(str(path))
     try:
         stat = path.stat()
     except OSError as error:
@@ -1210,17 +1249,17 @@ def _field_plan(
     files read again whatever their size and time (read with another mapping)."""
     forced: set[str] = set()
     for path in files:
-        found = rebuilding.mapping_for(str(path), mappings)
+        found = rebuilding.mapping_for(storable(str(path)), mappings)
         unfinished = found is not None and not found[1].done
         remapped = given is not None and (found[1].fields if found else {}) != given
         if unfinished or remapped:
-            forced.add(str(path))
+            forced.add(storable(str(path)))
     if given is not None:
         chosen = given or None
         return (lambda _path: chosen), forced
 
     def recorded(path: Path) -> loading.Fields | None:
-        found = rebuilding.mapping_for(str(path), mappings)
+        found = rebuilding.mapping_for(storable(str(path)), mappings)
         return (found[1].fields or None) if found else None
 
     return recorded, forced
@@ -1323,6 +1362,14 @@ def _identity(path: Path) -> tuple[int, int]:
     return (stat.st_dev, stat.st_ino)
 
 
+def _looks_like_library(folder: Path) -> bool:
+    """Whether ``folder`` holds a library whose marker is gone: its catalog, or its
+    Whoosh index (never a folder that merely holds other things)."""
+    return (folder / "catalog.sqlite3").is_file() or whoosh_index.exists_in(
+        str(folder / "whoosh"), INDEX_NAME
+    )
+
+
 def _writable(folder: Path) -> bool:
     """Whether files may be made in ``folder`` (False on a read-only mount, even for root)."""
     return os.access(folder, os.W_OK | os.X_OK)
@@ -1337,7 +1384,7 @@ def _roots(paths: list[Path]) -> list[str]:
         except (OSError, RuntimeError):
             continue
         if resolved.exists():
-            roots.append(str(resolved))
+            roots.append(storable(str(resolved)))
     return roots
 
 

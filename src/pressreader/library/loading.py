@@ -191,6 +191,12 @@ class Reader:
             submit()
             try:
                 results = future.result()
+            except OSError as error:
+                if error.errno in _NO_SPACE:  # the disk is full: reading here would not write either
+                    raise
+                _log.warning("an import worker failed; reading its %d files here", len(task), exc_info=True)
+                self.failures += 1
+                results = [prepare(path, self.lexicon, fields) for path, fields in task]
             except Exception:  # a worker died (out of memory, killed): read those files here
                 _log.warning("an import worker failed; reading its %d files here", len(task), exc_info=True)
                 self.failures += 1

@@ -15,6 +15,7 @@ configuration are not touched.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -50,6 +51,9 @@ FIELDS = "fields.json"
 #: The library-wide write lock (imports and rebuilds), and how long a writer waits for it.
 LOCK = "write.lock"
 WAIT = 5.0
+#: Held by a rebuild besides the write lock, so that a writer it keeps waiting
+#: can say a rebuild is running rather than another import.
+REBUILD_LOCK = "rebuild.lock"
 
 
 class Busy(Exception):
@@ -57,30 +61,45 @@ class Busy(Exception):
 
 
 @contextmanager
-def write_lock(folder: Path, *, timeout: float | None = None) -> Iterator[None]:
+def write_lock(
+    folder: Path, *, timeout: float | None = None, name: str = LOCK, remove: bool = False
+) -> Iterator[None]:
     """The library's write lock, an operating-system lock on ``write.lock``
     (released by the OS when its holder dies, even by SIGKILL); waits
-    ``timeout`` seconds (:data:`WAIT`) for another writer to finish."""
-    lock = filelock.FileLock(str(folder / LOCK))
+    ``timeout`` seconds (:data:`WAIT`) for another writer to finish.
+    ``name``: another lock of the folder (:data:`REBUILD_LOCK`); ``remove``: its
+    file goes before it is released (only for a lock taken under the write lock,
+    which no other writer waits for)."""
+    lock = filelock.FileLock(str(folder / name))
     if not filelock.try_for(lock.acquire, timeout=WAIT if timeout is None else timeout, delay=0.1):
         raise Busy(str(folder))
     try:
         yield
     finally:
+        if remove:
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
         lock.release()
 
 
-def is_locked(folder: Path) -> bool:
-    """Whether a writer holds the library's write lock now (never waits)."""
-    if not (folder / LOCK).exists():
+def is_locked(folder: Path, name: str = LOCK) -> bool:
+    """Whether a writer holds the library's write lock (or ``name``) now (never waits)."""
+    if not (folder / name).exists():
         return False
     try:
-        with write_lock(folder, timeout=0.0):
+        with write_lock(folder, timeout=0.0, name=name):
             return False
     except Busy:
         return True
     except OSError:  # a folder that may not be written: no writer either
         return False
+
+
+def busy_message(folder: Path) -> str:
+    """Why a writer of ``folder`` could not have the write lock: a rebuild, or another import."""
+    if is_locked(folder, REBUILD_LOCK):
+        return f"a rebuild is running on the library in {folder}; try again when it ends"
+    return f"another import is writing to the library in {folder}; try again when it ends"
 
 
 @dataclass

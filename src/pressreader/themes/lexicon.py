@@ -8,6 +8,8 @@ and the key.
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -98,6 +100,35 @@ def _line_of(text: str, key: str) -> int | None:
     return None
 
 
+#: What each setting may be: ``min_score`` a paragraph's score (weights add up),
+#: ``relative`` a share of the best theme's score (above 1 no theme could pass).
+_SETTING_RANGES = {"min_score": (0.0, 1000.0), "relative": (0.0, 1.0)}
+#: A term's weight, either way (3 is enough on its own; a negative one cancels an idiom).
+MAX_WEIGHT = 100.0
+
+
+def _number_in(value: Any, low: float, high: float) -> bool:
+    """A TOML number (not a boolean, not inf or nan) from ``low`` to ``high``.
+    TOML reads ``inf`` and ``nan`` as floats: ``min_score = inf`` would leave no
+    paragraph a theme, and ``nan`` compares false with everything."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    return math.isfinite(value) and low <= value <= high
+
+
+def _shown(value: Any) -> str:
+    """A TOML value as the file wrote it (``inf``, ``nan``, ``true``, ``"3"``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, (int, float)):
+        return f"{value:g}"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return f"a {type(value).__name__}"
+
+
 def _parse(path: Path, base: LexiconSpec | None) -> LexiconSpec:
     name = str(path)
     try:
@@ -141,8 +172,9 @@ def _parse(path: Path, base: LexiconSpec | None) -> LexiconSpec:
     for key, value in settings.items():
         if key not in ("min_score", "relative"):
             raise fail("unknown setting; expected min_score or relative", f"settings.{key}")
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-            raise fail("must be a number >= 0", f"settings.{key}")
+        low, high = _SETTING_RANGES[key]
+        if not _number_in(value, low, high):
+            raise fail(f"must be a number from {low:g} to {high:g}, not {_shown(value)}", f"settings.{key}")
         setattr(spec, key, float(value))
 
     boilerplate = data.get("boilerplate", {})
@@ -191,8 +223,12 @@ def _merge_theme(spec: LexiconSpec, theme_id: str, body: Any, fail: Any) -> None
             if not isinstance(value, dict):
                 raise fail('must be a table of "term" = weight', f"{key}.terms")
             for term, weight in value.items():
-                if not isinstance(weight, (int, float)) or isinstance(weight, bool):
-                    raise fail("a term's weight must be a number", f"{key}.terms.{term}")
+                if not _number_in(weight, -MAX_WEIGHT, MAX_WEIGHT):
+                    raise fail(
+                        f"a term's weight must be a number from {-MAX_WEIGHT:g} to {MAX_WEIGHT:g} "
+                        f"(0 removes the term), not {_shown(weight)}",
+                        f"{key}.terms.{term}",
+                    )
                 if weight == 0:
                     existing.terms.pop(term, None)
                 else:
