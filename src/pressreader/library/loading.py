@@ -20,7 +20,8 @@ grows.
 
 Processes are started with "spawn" on every platform: the importing process
 may be running threads (the reader's import worker), and forking a process
-with threads can deadlock.
+with threads can deadlock.  They end when the importing process does, however
+it ends, and leave its stdout alone (:mod:`pressreader.library.processes`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -40,6 +40,7 @@ from typing import Any
 from pressreader import ingest
 from pressreader._whoosh import filestore
 from pressreader.ingest.normalise import text_fingerprint
+from pressreader.library import processes
 from pressreader.library.schema import document
 from pressreader.library.writer import SegmentWriter
 from pressreader.model import Article
@@ -149,15 +150,12 @@ class Reader:
         self._executor: ProcessPoolExecutor | None = None
         #: Tasks whose worker failed (their files were then read in this process).
         self.failures = 0
+        #: What went wrong in the workers, a line each: a failed task, what a worker wrote to stderr.
+        self.problems: list[str] = []
 
     def __enter__(self) -> Reader:
         if self.workers:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker,
-                initargs=(self.lexicon,),
-            )
+            self._executor = processes.start_pool(self.workers, _start_worker, (self.lexicon,))
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -190,12 +188,29 @@ class Reader:
             task, future = pending.popleft()
             submit()
             try:
-                results = future.result()
-            except Exception:  # a worker died (out of memory, killed): read those files here
+                results, said = future.result()
+            except Exception as error:  # a worker died (out of memory, killed): read those files here
                 _log.warning("an import worker failed; reading its %d files here", len(task), exc_info=True)
                 self.failures += 1
+                self.problems.append(
+                    f"an import worker failed ({_one_line(error)}); its {len(task)} files were read "
+                    "by the importing process instead"
+                )
                 results = [prepare(path, self.lexicon, fields) for path, fields in task]
+            else:
+                if said.strip():
+                    _log.warning("an import worker said: %s", said.rstrip())
+                    self.problems.append(f"an import worker said: {_one_line(said)}")
             yield from results
+
+
+def _one_line(what: object, limit: int = 300) -> str:
+    if isinstance(what, BaseException):
+        text = f"{type(what).__name__}: {what}" if str(what) else type(what).__name__
+    else:
+        text = str(what)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _no_fields(_path: Path) -> None:
@@ -234,13 +249,15 @@ class _OwnTempStorage(filestore.FileStorage):  # type: ignore[misc]
         return super().temp_storage(f"{name or 'temp'}.{os.getpid()}.tmp")
 
 
-def _write_task(task: list[tuple[Path, Fields | None]], folder: str, indexname: str) -> list[Prepared]:
+def _write_task(
+    task: list[tuple[Path, Fields | None]], folder: str, indexname: str
+) -> tuple[list[Prepared], str]:
     """In a worker: read the task's files (each with its field mapping) and write
-    all their articles into one new segment."""
+    all their articles into one new segment; with what the worker wrote to stderr."""
     assert _lexicon is not None
     prepared = [prepare(path, _lexicon, fields) for path, fields in task]
     if not any(item.documents for item in prepared):
-        return prepared
+        return prepared, processes.said()
     storage = _OwnTempStorage(folder)
     writer = SegmentWriter(storage.open_index(indexname), _lk=False, limitmb=POOL_MB)
     written = Written(None)
@@ -259,4 +276,4 @@ def _write_task(task: list[tuple[Path, Fields | None]], folder: str, indexname: 
     finally:
         with contextlib.suppress(OSError):
             writer._tempstorage.destroy()
-    return prepared
+    return prepared, processes.said()
