@@ -174,7 +174,7 @@ class Reader:
                 yield prepare(path, self.lexicon, fields_of(path))
             return
         tasks = ([(path, fields_of(path)) for path in chunk] for chunk in _chunks(paths, self.batch))
-        pending: deque[tuple[list[tuple[Path, Fields | None]], Future[list[Prepared]]]] = deque()
+        pending: deque[tuple[list[tuple[Path, Fields | None]], Future[tuple[list[Prepared], str]]]] = deque()
 
         def submit() -> None:
             task = next(tasks, None)
