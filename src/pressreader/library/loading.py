@@ -28,11 +28,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import logging
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,11 +53,17 @@ _log = logging.getLogger(__name__)
 
 #: Below this many files to read, starting worker processes costs more than it saves.
 MIN_FILES_FOR_WORKERS = 300
-#: Files per worker task (one segment each): a library of 100,000 files is then
-#: 40 segments, few enough for searches to stay quick, and a task is a few
-#: seconds of work (what an interrupted import loses at most).
+#: Files per worker task (one segment each, one commit each).  An import's first
+#: tasks are MIN_TASK files, so that the first commits come within seconds (a kill
+#: loses only what was not committed); each later task is at most twice the one
+#: before, sized from the workers' measured rate so that commits come about every
+#: PIECE_SECONDS, and at most MAX_TASK: a library of 100,000 files is then some 45
+#: segments, few enough for searches to stay quick.
 MAX_TASK = 2500
 MIN_TASK = 250
+#: Seconds between two commits of an import, about (the workers' tasks come in turn;
+#: without workers, a piece of files read in this process ends after this long).
+PIECE_SECONDS = 5.0
 #: Each worker's share of Whoosh's posting pool (it spills to disk beyond this).
 POOL_MB = 192
 #: Environment variable: how many worker processes (0: read everything in this process).
@@ -131,11 +140,12 @@ class Reader:
     """Prepares files in order: in worker processes when there are enough of them.
 
     Use as a context manager; :meth:`prepared` yields one :class:`Prepared` per
-    path, in the order given.  With workers, each task's files come with the
-    segment they were written into; :attr:`batch` is the task size, and the
-    importing process commits once per task.  At most one task more than
-    there are workers is in flight, so memory stays flat however large the
-    import.
+    path, in the order given, in pieces: :attr:`piece_ended` is true after the
+    last file of a piece, and the importing process commits once per piece.
+    With workers a piece is a task, whose files come with the segment they were
+    written into; without, a piece is ``batch`` files, or fewer when reading them
+    takes longer than :data:`PIECE_SECONDS`.  At most one task more than there
+    are workers is in flight, so memory stays flat however large the import.
     """
 
     def __init__(self, lexicon: Lexicon, files: int, folder: Path, indexname: str, batch: int) -> None:
@@ -143,10 +153,15 @@ class Reader:
         self.workers = worker_count(files)
         self.folder = folder
         self.indexname = indexname
-        #: Files read per commit of the importing process.
+        #: Files read per commit of the importing process, at most (without workers).
         self.batch = batch
-        if self.workers:
-            self.batch = max(MIN_TASK, min(MAX_TASK, -(-files // (self.workers * 2))))
+        #: Tasks of at most this many files keep every worker busy to the end.
+        self._largest = max(MIN_TASK, min(MAX_TASK, -(-files // (self.workers * 2)))) if self.workers else 0
+        self._size = 0
+        #: Files a worker reads and writes a second, measured (0: not yet).
+        self._rate = 0.0
+        #: Whether the file yielded last ended a piece (commit now).
+        self.piece_ended = False
         self._executor: ProcessPoolExecutor | None = None
         #: Tasks whose worker failed (their files were then read in this process).
         self.failures = 0
@@ -170,25 +185,29 @@ class Reader:
         workers with each file: one mapping object is pickled once a task)."""
         fields_of = fields_of or _no_fields
         if self._executor is None:
-            for path in paths:
-                yield prepare(path, self.lexicon, fields_of(path))
+            yield from self._here(paths, fields_of)
             return
-        tasks = ([(path, fields_of(path)) for path in chunk] for chunk in _chunks(paths, self.batch))
-        pending: deque[tuple[list[tuple[Path, Fields | None]], Future[tuple[list[Prepared], str]]]] = deque()
+        paths = iter(paths)
+        pending: deque[
+            tuple[list[tuple[Path, Fields | None]], Future[tuple[list[Prepared], str, float]] | None]
+        ]
+        pending = deque()
 
         def submit() -> None:
-            task = next(tasks, None)
-            if task is not None and self._executor is not None:
-                future = self._executor.submit(_write_task, task, str(self.folder), self.indexname)
-                pending.append((task, future))
+            task = [(path, fields_of(path)) for path in itertools.islice(paths, self._task_size())]
+            if task:
+                pending.append((task, self._submit(task)))
 
         for _ in range(self.workers + 1):
             submit()
         while pending:
             task, future = pending.popleft()
-            submit()
             try:
-                results, said = future.result()
+                if future is None:  # the pool had stopped
+                    raise _NoPool
+                results, said, seconds = future.result()
+            except _NoPool:
+                results = [prepare(path, self.lexicon, fields) for path, fields in task]
             except Exception as error:  # a worker died (out of memory, killed): read those files here
                 _log.warning("an import worker failed; reading its %d files here", len(task), exc_info=True)
                 self.failures += 1
@@ -198,10 +217,58 @@ class Reader:
                 )
                 results = [prepare(path, self.lexicon, fields) for path, fields in task]
             else:
+                if seconds > 0:
+                    self._rate = len(task) / seconds
                 if said.strip():
                     _log.warning("an import worker said: %s", said.rstrip())
                     self.problems.append(f"an import worker said: {_one_line(said)}")
-            yield from results
+            submit()
+            for number, item in enumerate(results, 1):
+                self.piece_ended = number == len(results)
+                yield item
+
+    def _task_size(self) -> int:
+        """Files in the next task: MIN_TASK first, then growing towards a task's worth of
+        PIECE_SECONDS for each worker (they take turns committing), at most doubling."""
+        if not self._size:
+            self._size = MIN_TASK
+        elif self._rate:
+            wanted = int(self._rate * PIECE_SECONDS * self.workers)
+            self._size = max(MIN_TASK, min(self._size * 2, wanted))
+        self._size = min(self._size, self._largest)
+        return self._size
+
+    def _submit(
+        self, task: list[tuple[Path, Fields | None]]
+    ) -> Future[tuple[list[Prepared], str, float]] | None:
+        """The task handed to a worker; None when the pool has broken (a worker died
+        and the pool takes no more): the rest of the files are read in this process."""
+        if self._executor is None:
+            return None
+        try:
+            return self._executor.submit(_write_task, task, str(self.folder), self.indexname)
+        except (BrokenProcessPool, RuntimeError) as error:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+            self.problems.append(
+                f"the import workers stopped ({_one_line(error)}); the rest was read by the importing process"
+            )
+            return None
+
+    def _here(self, paths: Iterable[Path], fields_of: Callable[[Path], Fields | None]) -> Iterator[Prepared]:
+        """Files read in this process, in pieces of ``batch`` files or PIECE_SECONDS."""
+        count, started = 0, time.monotonic()
+        for path in paths:
+            item = prepare(path, self.lexicon, fields_of(path))
+            count += 1
+            self.piece_ended = count >= self.batch or time.monotonic() - started >= PIECE_SECONDS
+            if self.piece_ended:
+                count, started = 0, time.monotonic()
+            yield item
+
+
+class _NoPool(Exception):
+    pass
 
 
 def _one_line(what: object, limit: int = 300) -> str:
@@ -215,17 +282,6 @@ def _one_line(what: object, limit: int = 300) -> str:
 
 def _no_fields(_path: Path) -> None:
     return None
-
-
-def _chunks(paths: Iterable[Path], size: int) -> Iterator[list[Path]]:
-    chunk: list[Path] = []
-    for path in paths:
-        chunk.append(path)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 _lexicon: Lexicon | None = None
@@ -251,13 +307,15 @@ class _OwnTempStorage(filestore.FileStorage):  # type: ignore[misc]
 
 def _write_task(
     task: list[tuple[Path, Fields | None]], folder: str, indexname: str
-) -> tuple[list[Prepared], str]:
+) -> tuple[list[Prepared], str, float]:
     """In a worker: read the task's files (each with its field mapping) and write
-    all their articles into one new segment; with what the worker wrote to stderr."""
+    all their articles into one new segment; with what the worker wrote to stderr,
+    and the seconds it took."""
     assert _lexicon is not None
+    started = time.perf_counter()
     prepared = [prepare(path, _lexicon, fields) for path, fields in task]
     if not any(item.documents for item in prepared):
-        return prepared, processes.said()
+        return prepared, processes.said(), time.perf_counter() - started
     storage = _OwnTempStorage(folder)
     writer = SegmentWriter(storage.open_index(indexname), _lk=False, limitmb=POOL_MB)
     written = Written(None)
@@ -276,4 +334,4 @@ def _write_task(
     finally:
         with contextlib.suppress(OSError):
             writer._tempstorage.destroy()
-    return prepared, processes.said()
+    return prepared, processes.said(), time.perf_counter() - started
