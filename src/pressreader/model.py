@@ -119,6 +119,9 @@ class FileReport:
 @dataclass(slots=True)
 class ImportReport:
     files: list[FileReport] = field(default_factory=list)
+    #: What went wrong in the import itself, not in a file (a worker process that
+    #: failed: its files were read another way), a line each.
+    problems: list[str] = field(default_factory=list)
 
     def count(self, status: FileStatus) -> int:
         return sum(1 for report in self.files if report.status == status)

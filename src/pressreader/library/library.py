@@ -257,7 +257,7 @@ class Library:
             # The marker was deleted, the library is still there (its catalog, its
             # index): the way out of damage must not refuse for want of it.
             try:
-                marker.write_text(json.dumps({"schema": SCHEMA_VERSION}) + "\n", encoding="utf-8")
+                config.write_marker(path, SCHEMA_VERSION)
             except OSError as error:
                 raise LibraryError(f"cannot rebuild the library in {path}: {_reason(error)}") from None
         lexicon = lexicon or load_lexicon()
@@ -731,10 +731,12 @@ class Library:
         as a rebuild does; a file whose mapping changed is read again even when
         its size and time are the same.
 
-        Files are written in batches of :data:`BATCH_FILES`, each one commit of
-        the index and then of the catalog: an interrupted import (Ctrl-C, a
-        kill) leaves the library as it was before the current batch, and the
-        next import, finding the rest of the files new, completes the work.
+        Files are written in pieces (:class:`loading.Reader`: a worker's task,
+        or :data:`BATCH_FILES` files read here, or what was read in some
+        seconds), each one commit of the index and then of the catalog: an
+        interrupted import (Ctrl-C, a kill) leaves the library as it was before
+        the current piece, and the next import, finding the rest of the files
+        new, completes the work.
         No input, however broken, aborts a batch: a file that cannot be used
         is reported "rejected" with the reason.
         """
@@ -794,14 +796,14 @@ class Library:
                 # leaves the next one to read all those files again.
                 _record_fields(self.path, mappings, roots, given, done=False)
             prepared = reader.prepared(to_read, self._fields_of)
-            batches = _batches(files, looks, reader.batch)
             # While workers write segments the index does not list yet, commits
             # must leave unlisted files alone; one last commit tidies up.
             self._keep_files = bool(reader.workers)
             try:
-                self._import_batches(batches, looks, prepared, folders, unreadable, report, progress)
+                self._import_batches(files, looks, prepared, reader, folders, unreadable, report, progress)
             finally:
                 self._keep_files = False
+                report.problems.extend(reader.problems)
             # Last, as one more commit (which also tidies up after workers):
             # files whose release another file replaced say so, and files found
             # to duplicate a release that a later file changed or dropped may
@@ -820,12 +822,16 @@ class Library:
         return report
 
     def _import_batches(  # type: ignore[no-untyped-def]
-        self, batches, looks, prepared, folders, unreadable, report: ImportReport, progress
+        self, files, looks, prepared, reader, folders, unreadable, report: ImportReport, progress
     ) -> None:
-        done, total = 0, sum(map(len, batches))
-        for number, batch in enumerate(batches):
+        """One commit a piece of the files read (``reader.piece_ended``); files the first
+        look found unchanged cost nothing and ride along with the piece they fall in."""
+        done, total = 0, len(files)
+        first = True
+        while first or done < total:
             with self._batch() as (writer, db):
-                if number == 0:
+                if first:
+                    first = False
                     if self._catalog.get_meta("lexicon") != self.lexicon.fingerprint:
                         self._reclassify(writer, db)
                     # Removals first, so that a duplicate of a removed file takes its place.
@@ -834,7 +840,8 @@ class Library:
                             if _is_gone(on_disk(gone)) and not any(_inside(gone, bad) for bad in unreadable):
                                 report.files.append(self._remove_file(gone, writer, db))
                 seen: dict[str, str] = {}
-                for path in batch:
+                while done < total:
+                    path = files[done]
                     if progress:
                         progress(done, total, storable(str(path)))
                     look = looks.pop(str(path))
@@ -844,6 +851,8 @@ class Library:
                     else:
                         report.files.append(self._import_file(path, writer, db, seen, ready))
                     done += 1
+                    if ready is not None and reader.piece_ended:
+                        break
             with self._lock:
                 self._refresh()
 
@@ -1186,20 +1195,6 @@ def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
         writer.add_reader(reader)
         reader.close()
     return [segment for segment in segments if segment.doc_count_all() >= SMALL_SEGMENT]
-
-
-def _batches(files: list[Path], looks: dict[str, FileReport | None], size: int) -> list[list[Path]]:
-    """``files`` cut into batches holding ``size`` files to read each (files the
-    first look found unchanged cost nothing and ride along)."""
-    batches: list[list[Path]] = [[]]
-    reading = 0
-    for path in files:
-        if reading == size:
-            batches.append([])
-            reading = 0
-        batches[-1].append(path)
-        reading += looks[str(path)] is None
-    return batches
 
 
 def _unsettled(item: FileReport) -> bool:

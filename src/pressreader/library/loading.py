@@ -20,19 +20,22 @@ grows.
 
 Processes are started with "spawn" on every platform: the importing process
 may be running threads (the reader's import worker), and forking a process
-with threads can deadlock.
+with threads can deadlock.  They end when the importing process does, however
+it ends, and leave its stdout alone (:mod:`pressreader.library.processes`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import logging
-import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +43,7 @@ from typing import Any
 from pressreader import ingest
 from pressreader._whoosh import filestore
 from pressreader.ingest.normalise import text_fingerprint
+from pressreader.library import processes
 from pressreader.library.schema import document
 from pressreader.library.writer import SegmentWriter
 from pressreader.model import Article
@@ -49,11 +53,17 @@ _log = logging.getLogger(__name__)
 
 #: Below this many files to read, starting worker processes costs more than it saves.
 MIN_FILES_FOR_WORKERS = 300
-#: Files per worker task (one segment each): a library of 100,000 files is then
-#: 40 segments, few enough for searches to stay quick, and a task is a few
-#: seconds of work (what an interrupted import loses at most).
+#: Files per worker task (one segment each, one commit each).  An import's first
+#: tasks are MIN_TASK files, so that the first commits come within seconds (a kill
+#: loses only what was not committed); each later task is at most twice the one
+#: before, sized from the workers' measured rate so that commits come about every
+#: PIECE_SECONDS, and at most MAX_TASK: a library of 100,000 files is then some 45
+#: segments, few enough for searches to stay quick.
 MAX_TASK = 2500
 MIN_TASK = 250
+#: Seconds between two commits of an import, about (the workers' tasks come in turn;
+#: without workers, a piece of files read in this process ends after this long).
+PIECE_SECONDS = 5.0
 #: Each worker's share of Whoosh's posting pool (it spills to disk beyond this).
 POOL_MB = 192
 #: Environment variable: how many worker processes (0: read everything in this process).
@@ -130,11 +140,12 @@ class Reader:
     """Prepares files in order: in worker processes when there are enough of them.
 
     Use as a context manager; :meth:`prepared` yields one :class:`Prepared` per
-    path, in the order given.  With workers, each task's files come with the
-    segment they were written into; :attr:`batch` is the task size, and the
-    importing process commits once per task.  At most one task more than
-    there are workers is in flight, so memory stays flat however large the
-    import.
+    path, in the order given, in pieces: :attr:`piece_ended` is true after the
+    last file of a piece, and the importing process commits once per piece.
+    With workers a piece is a task, whose files come with the segment they were
+    written into; without, a piece is ``batch`` files, or fewer when reading them
+    takes longer than :data:`PIECE_SECONDS`.  At most one task more than there
+    are workers is in flight, so memory stays flat however large the import.
     """
 
     def __init__(self, lexicon: Lexicon, files: int, folder: Path, indexname: str, batch: int) -> None:
@@ -142,22 +153,24 @@ class Reader:
         self.workers = worker_count(files)
         self.folder = folder
         self.indexname = indexname
-        #: Files read per commit of the importing process.
+        #: Files read per commit of the importing process, at most (without workers).
         self.batch = batch
-        if self.workers:
-            self.batch = max(MIN_TASK, min(MAX_TASK, -(-files // (self.workers * 2))))
+        #: Tasks of at most this many files keep every worker busy to the end.
+        self._largest = max(MIN_TASK, min(MAX_TASK, -(-files // (self.workers * 2)))) if self.workers else 0
+        self._size = 0
+        #: Files a worker reads and writes a second, measured (0: not yet).
+        self._rate = 0.0
+        #: Whether the file yielded last ended a piece (commit now).
+        self.piece_ended = False
         self._executor: ProcessPoolExecutor | None = None
         #: Tasks whose worker failed (their files were then read in this process).
         self.failures = 0
+        #: What went wrong in the workers, a line each: a failed task, what a worker wrote to stderr.
+        self.problems: list[str] = []
 
     def __enter__(self) -> Reader:
         if self.workers:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker,
-                initargs=(self.lexicon,),
-            )
+            self._executor = processes.start_pool(self.workers, _start_worker, (self.lexicon,))
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -172,51 +185,113 @@ class Reader:
         workers with each file: one mapping object is pickled once a task)."""
         fields_of = fields_of or _no_fields
         if self._executor is None:
-            for path in paths:
-                yield prepare(path, self.lexicon, fields_of(path))
+            yield from self._here(paths, fields_of)
             return
-        tasks = ([(path, fields_of(path)) for path in chunk] for chunk in _chunks(paths, self.batch))
-        pending: deque[tuple[list[tuple[Path, Fields | None]], Future[list[Prepared]]]] = deque()
+        paths = iter(paths)
+        pending: deque[
+            tuple[list[tuple[Path, Fields | None]], Future[tuple[list[Prepared], str, float]] | None]
+        ]
+        pending = deque()
 
         def submit() -> None:
-            task = next(tasks, None)
-            if task is not None and self._executor is not None:
-                future = self._executor.submit(_write_task, task, str(self.folder), self.indexname)
-                pending.append((task, future))
+            task = [(path, fields_of(path)) for path in itertools.islice(paths, self._task_size())]
+            if task:
+                pending.append((task, self._submit(task)))
 
         for _ in range(self.workers + 1):
             submit()
         while pending:
             task, future = pending.popleft()
-            submit()
             try:
-                results = future.result()
+                if future is None:  # the pool had stopped
+                    raise _NoPool
+                results, said, seconds = future.result()
+            except _NoPool:
+                results = [prepare(path, self.lexicon, fields) for path, fields in task]
             except OSError as error:
                 if error.errno in _NO_SPACE:  # the disk is full: reading here would not write either
                     raise
                 _log.warning("an import worker failed; reading its %d files here", len(task), exc_info=True)
                 self.failures += 1
+                self.problems.append(
+                    f"an import worker failed ({_one_line(error)}); its {len(task)} files were read "
+                    "by the importing process instead"
+                )
                 results = [prepare(path, self.lexicon, fields) for path, fields in task]
-            except Exception:  # a worker died (out of memory, killed): read those files here
+            except Exception as error:  # a worker died (out of memory, killed): read those files here
                 _log.warning("an import worker failed; reading its %d files here", len(task), exc_info=True)
                 self.failures += 1
+                self.problems.append(
+                    f"an import worker failed ({_one_line(error)}); its {len(task)} files were read "
+                    "by the importing process instead"
+                )
                 results = [prepare(path, self.lexicon, fields) for path, fields in task]
-            yield from results
+            else:
+                if seconds > 0:
+                    self._rate = len(task) / seconds
+                if said.strip():
+                    _log.warning("an import worker said: %s", said.rstrip())
+                    self.problems.append(f"an import worker said: {_one_line(said)}")
+            submit()
+            for number, item in enumerate(results, 1):
+                self.piece_ended = number == len(results)
+                yield item
+
+    def _task_size(self) -> int:
+        """Files in the next task: MIN_TASK first, then growing towards a task's worth of
+        PIECE_SECONDS for each worker (they take turns committing), at most doubling."""
+        if not self._size:
+            self._size = MIN_TASK
+        elif self._rate:
+            wanted = int(self._rate * PIECE_SECONDS * self.workers)
+            self._size = max(MIN_TASK, min(self._size * 2, wanted))
+        self._size = min(self._size, self._largest)
+        return self._size
+
+    def _submit(
+        self, task: list[tuple[Path, Fields | None]]
+    ) -> Future[tuple[list[Prepared], str, float]] | None:
+        """The task handed to a worker; None when the pool has broken (a worker died
+        and the pool takes no more): the rest of the files are read in this process."""
+        if self._executor is None:
+            return None
+        try:
+            return self._executor.submit(_write_task, task, str(self.folder), self.indexname)
+        except (BrokenProcessPool, RuntimeError) as error:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+            self.problems.append(
+                f"the import workers stopped ({_one_line(error)}); the rest was read by the importing process"
+            )
+            return None
+
+    def _here(self, paths: Iterable[Path], fields_of: Callable[[Path], Fields | None]) -> Iterator[Prepared]:
+        """Files read in this process, in pieces of ``batch`` files or PIECE_SECONDS."""
+        count, started = 0, time.monotonic()
+        for path in paths:
+            item = prepare(path, self.lexicon, fields_of(path))
+            count += 1
+            self.piece_ended = count >= self.batch or time.monotonic() - started >= PIECE_SECONDS
+            if self.piece_ended:
+                count, started = 0, time.monotonic()
+            yield item
+
+
+class _NoPool(Exception):
+    pass
+
+
+def _one_line(what: object, limit: int = 300) -> str:
+    if isinstance(what, BaseException):
+        text = f"{type(what).__name__}: {what}" if str(what) else type(what).__name__
+    else:
+        text = str(what)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _no_fields(_path: Path) -> None:
     return None
-
-
-def _chunks(paths: Iterable[Path], size: int) -> Iterator[list[Path]]:
-    chunk: list[Path] = []
-    for path in paths:
-        chunk.append(path)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 _lexicon: Lexicon | None = None
@@ -240,13 +315,17 @@ class _OwnTempStorage(filestore.FileStorage):  # type: ignore[misc]
         return super().temp_storage(f"{name or 'temp'}.{os.getpid()}.tmp")
 
 
-def _write_task(task: list[tuple[Path, Fields | None]], folder: str, indexname: str) -> list[Prepared]:
+def _write_task(
+    task: list[tuple[Path, Fields | None]], folder: str, indexname: str
+) -> tuple[list[Prepared], str, float]:
     """In a worker: read the task's files (each with its field mapping) and write
-    all their articles into one new segment."""
+    all their articles into one new segment; with what the worker wrote to stderr,
+    and the seconds it took."""
     assert _lexicon is not None
+    started = time.perf_counter()
     prepared = [prepare(path, _lexicon, fields) for path, fields in task]
     if not any(item.documents for item in prepared):
-        return prepared
+        return prepared, processes.said(), time.perf_counter() - started
     storage = _OwnTempStorage(folder)
     writer = SegmentWriter(storage.open_index(indexname), _lk=False, limitmb=POOL_MB)
     written = Written(None)
@@ -265,4 +344,4 @@ def _write_task(task: list[tuple[Path, Fields | None]], folder: str, indexname: 
     finally:
         with contextlib.suppress(OSError):
             writer._tempstorage.destroy()
-    return prepared
+    return prepared, processes.said(), time.perf_counter() - started
