@@ -9,6 +9,7 @@ a search took, is left out.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 from textual.pilot import Pilot
 
 from conftest import SAMPLE_DATA
-from pressreader.library import Library
+from pressreader.library import Library, backups
 from pressreader.ui.app import make_app
 from pressreader.ui.widgets import notice
 from test_ui import open_hit, results, search, started, until
@@ -47,8 +48,10 @@ def steady(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def fresh(library: Library, tmp_path: Path) -> Iterator[Library]:
     """The module's library with a state store of its own (so one test's marks stay its own)."""
     state = library.path / "state.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".commits"):
         Path(f"{state}{suffix}").unlink(missing_ok=True)
+    # And its backups and commit record: a deleted state is restored from a backup, or said lost.
+    shutil.rmtree(backups.folder_for(state), ignore_errors=True)
     library._state = None
     yield library
     if library._state is not None:
