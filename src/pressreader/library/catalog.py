@@ -116,8 +116,20 @@ class Catalog:
             where = f"{path.resolve().as_uri()}?mode=ro"
             self._db = sqlite3.connect(where, uri=True, check_same_thread=False, isolation_level=None)
             self._read = sqlite3.connect(where, uri=True, check_same_thread=False, isolation_level=None)
-            for db in (self._db, self._read):
-                db.execute("PRAGMA query_only=1")
+            try:
+                for db in (self._db, self._read):
+                    db.execute("PRAGMA query_only=1")
+                    db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError as error:
+                # A full disk or a folder that may not be written: SQLite cannot make
+                # the WAL index a reader needs; a file read as it is needs none.
+                if not any(word in str(error).lower() for word in ("disk i/o", "readonly", "unable to open")):
+                    raise
+                for db in (self._db, self._read):
+                    db.close()
+                where = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+                self._db = sqlite3.connect(where, uri=True, check_same_thread=False, isolation_level=None)
+                self._read = sqlite3.connect(where, uri=True, check_same_thread=False, isolation_level=None)
             self._owner = ""
             return
         if read_only:
