@@ -208,17 +208,9 @@ class Reader:
                 results, said, seconds = future.result()
             except _NoPool:
                 results = [prepare(path, self.lexicon, fields) for path, fields in task]
-            except OSError as error:
-                if error.errno in _NO_SPACE:  # the disk is full: reading here would not write either
-                    raise
-                _log.warning("an import worker failed; reading its %d files here", len(task), exc_info=True)
-                self.failures += 1
-                self.problems.append(
-                    f"an import worker failed ({_one_line(error)}); its {len(task)} files were read "
-                    "by the importing process instead"
-                )
-                results = [prepare(path, self.lexicon, fields) for path, fields in task]
             except Exception as error:  # a worker died (out of memory, killed): read those files here
+                if isinstance(error, OSError) and error.errno in _NO_SPACE:
+                    raise  # the disk is full: reading here would not write either
                 _log.warning("an import worker failed; reading its %d files here", len(task), exc_info=True)
                 self.failures += 1
                 self.problems.append(
