@@ -391,3 +391,41 @@ def test_an_import_refused_during_a_rebuild_says_a_rebuild_is_running(
         pytest.raises(LibraryError, match="another import is writing"),
     ):
         library.import_paths([SAMPLE_DATA])
+
+
+# ------------------------------------------------------------------ big feeds
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_a_big_feed_is_read_a_chunk_at_a_time_and_whole(tmp_path: Path, fmt: str) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        from feed_bench import generate
+    finally:
+        sys.path.pop(0)
+    from pressreader.ingest import feed
+
+    path = tmp_path / f"wire.{fmt}"
+    generate(path, 20_000, fmt)
+    data = path.read_bytes()
+    spans = feed._entry_spans(data)
+    assert spans is not None and len(spans) == 20_000  # cut into entries, so read in chunks
+    drafts = feed.parse(data.decode("utf-8"))
+    assert [draft.record for draft in drafts] == list(range(1, 20_001))
+    assert [draft.title for draft in drafts[:2]] + [drafts[-1].title] == [
+        "Release 0",
+        "Release 1",
+        "Release 19999",
+    ]
+    assert all(draft.source == "Wire" for draft in drafts)
+    assert drafts[-1].url == "https://wire.example/r/19999"
+
+
+def test_a_feed_declaring_entities_is_not_cut_but_read_whole() -> None:
+    from pressreader.ingest import feed
+
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">]><rss><channel>'
+        + ("<item><title>&a;</title><description>text</description></item>" * 10)
+        + "</channel></rss>"
+    )
+    assert feed._entry_spans(bomb.encode()) is None
+    assert feed._entry_spans(b"<rss><channel><item>unclosed</channel></rss>") is None

@@ -96,13 +96,56 @@ def _root_is_feed(text: str) -> bool:
 
 
 def parse(text: str) -> list[Draft | RecordProblem]:
+    """The feed's entries, a draft (or a problem) each, numbered from 1.
+
+    A large feed (more than :data:`CHUNK` entries) is read a chunk of entries at
+    a time: one streaming pass of expat finds where each entry starts and ends,
+    and feedparser reads each chunk as a feed of its own (everything before the
+    first entry, the chunk's entries, everything after the last), so its
+    structures never hold more than a chunk.  A feed that pass cannot cut
+    (not well-formed, or declaring entities: feedparser's own sanitising of
+    those is the protection) is read whole, as a small one is."""
+    data = text.encode("utf-8", "replace")
+    spans = _entry_spans(data) if len(data) > _CHUNK_BYTES else None
+    if spans is None or len(spans) <= CHUNK:
+        return _parse_whole(data)
+    head, tail = data[: spans[0][0]], data[spans[-1][1] :]
+    drafts: list[Draft | RecordProblem] = []
+    for first in range(0, len(spans), CHUNK):
+        chunk = spans[first : first + CHUNK]
+        result = _feedparser(head + data[chunk[0][0] : chunk[-1][1]] + tail)
+        if len(result.entries) != len(chunk):  # a chunk read otherwise than cut: read it all as one
+            return _parse_whole(data)
+        feed = result.feed
+        drafts.extend(
+            _entry(entry, feed, number) for number, entry in enumerate(result.entries, start=first + 1)
+        )
+    return drafts
+
+
+#: Entries feedparser reads at a time; and the size below which a feed is read whole at once.
+CHUNK = 1000
+_CHUNK_BYTES = 1 << 20
+
+
+def _parse_whole(data: bytes) -> list[Draft | RecordProblem]:
+    result = _feedparser(data)
+    if not result.get("version") and not result.entries:
+        raise RejectedInput(f"not an RSS or Atom feed{_xml_error(result.get('bozo_exception'))}")
+    if not result.entries:
+        raise RejectedInput("the feed has no entries")
+    feed = result.feed
+    return [_entry(entry, feed, number) for number, entry in enumerate(result.entries, start=1)]
+
+
+def _feedparser(data: bytes) -> Any:
     try:
         # Bytes, never a str: feedparser treats a string as a URL or a file name.  The
         # text is already decoded, so the header overrides any encoding it declares.
         import feedparser  # imported on the first feed: the reader's start-up does not pay for it
 
-        result = feedparser.parse(
-            io.BytesIO(text.encode("utf-8", "replace")),
+        return feedparser.parse(
+            io.BytesIO(data),
             sanitize_html=False,
             resolve_relative_uris=False,
             response_headers={"content-type": "application/xml; charset=utf-8"},
@@ -111,12 +154,67 @@ def parse(text: str) -> list[Draft | RecordProblem]:
         raise RejectedInput("the feed is nested too deeply") from None
     except Exception as error:  # feedparser on hostile input: a rejection, with the reason
         raise RejectedInput(f"cannot parse the feed ({type(error).__name__}: {error})") from None
-    if not result.get("version") and not result.entries:
-        raise RejectedInput(f"not an RSS or Atom feed{_xml_error(result.get('bozo_exception'))}")
-    if not result.entries:
-        raise RejectedInput("the feed has no entries")
-    feed = result.feed
-    return [_entry(entry, feed, number) for number, entry in enumerate(result.entries, start=1)]
+
+
+class _Uncut(Exception):
+    """The streaming pass gives up: the feed is read whole."""
+
+
+#: Entry elements, by local name, and how deep they sit (rss > channel > item; feed > entry; rdf:RDF > item).
+_ENTRY_NAMES = frozenset({"item", "entry"})
+
+
+def _entry_spans(data: bytes) -> list[tuple[int, int]] | None:
+    """(start, end) byte offsets of each entry element, found in one streaming pass
+    of expat, fed a megabyte at a time; None when the feed cannot be cut so (not
+    well-formed XML, a DOCTYPE with an internal subset or any entity declaration:
+    those are left to feedparser, which strips them).  Nothing is fetched: no
+    external entity or DTD is ever loaded."""
+    import pyexpat
+
+    parser = pyexpat.ParserCreate(encoding="UTF-8")  # the text is decoded: its own declaration is moot
+    parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    open_entry: list[int] = []  # the depth and start of the entry being read
+
+    def refuse(*_args: object) -> None:
+        raise _Uncut
+
+    def doctype(_name: str, _system: object, _public: object, internal_subset: bool) -> None:
+        if internal_subset:
+            raise _Uncut
+
+    def start(name: str, _attributes: object) -> None:
+        nonlocal depth
+        depth += 1
+        if not open_entry and depth <= 3 and name.rpartition(":")[2] in _ENTRY_NAMES:
+            open_entry[:] = [depth, parser.CurrentByteIndex]
+
+    def end(name: str) -> None:
+        nonlocal depth
+        if open_entry and open_entry[0] == depth:
+            close = data.find(b">", parser.CurrentByteIndex)
+            if close < 0:
+                raise _Uncut
+            spans.append((open_entry[1], close + 1))
+            open_entry.clear()
+        depth -= 1
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    step = 1 << 20
+    try:
+        for offset in range(0, len(data), step):
+            parser.Parse(data[offset : offset + step], False)
+        parser.Parse(b"", True)
+    except (_Uncut, pyexpat.ExpatError, RecursionError):
+        return None
+    return spans
 
 
 def _xml_error(problem: object) -> str:
