@@ -230,7 +230,13 @@ class Library:
         if not (path / "catalog.sqlite3").is_file():
             raise _NeedsWriter  # the writer's way says what is missing
         try:
-            return cls(path, lexicon or load_lexicon(), reader=True)
+            library = cls(path, lexicon or load_lexicon(), reader=True)
+            if not config.sealed(path):
+                # Opened by name and whole: the ./index lookup may use it from now on (the
+                # marker is the one file a reader writes, and only when it says nothing yet).
+                with contextlib.suppress(OSError):
+                    config.write_marker(path, SCHEMA_VERSION)
+            return library
         except (_NeedsWriter, LibraryError):
             raise
         except Exception as error:  # OSError, sqlite3.DatabaseError, Whoosh's errors
