@@ -265,15 +265,13 @@ class State:
             backup = backups.newest(self.path) if error.reason == "damaged" else None
             if backup is None:
                 raise
-            self.close()
-            aside = backups.move_aside(self.path)
-            backups.restore(backup, self.path)
-            self._open_writer()
-            notices.tell(
-                f"{where} was damaged; it was moved to {aside.name} and restored from its backup of "
-                f"{backup.when()} ({backups.describe(backup.counts)}); changes made after that are lost"
+            self._restore(
+                backup,
+                lambda aside: (
+                    f"{where} was damaged; it was moved to {aside} and restored from its backup of "
+                    f"{backup.when()} ({backups.describe(backup.counts)}); changes made after that are lost"
+                ),
             )
-            self._remark()
             return
         if missing:
             self._remark()  # said above: the record now follows the state in place
@@ -285,15 +283,13 @@ class State:
         cause = f"its -wal file is damaged (a copy is in {kept.name})" if kept else "its -wal file was lost"
         backup = backups.newest(self.path)
         if backup is not None and backup.generation > generation:
-            self.close()
-            aside = backups.move_aside(self.path)
-            backups.restore(backup, self.path)
-            self._open_writer()
-            notices.tell(
-                f"{where} lost its last changes ({cause}); it was moved to {aside.name} and restored from "
-                f"its backup of {backup.when()} ({backups.describe(backup.counts)})"
+            self._restore(
+                backup,
+                lambda aside: (
+                    f"{where} lost its last changes ({cause}); it was moved to {aside} and "
+                    f"restored from its backup of {backup.when()} ({backups.describe(backup.counts)})"
+                ),
             )
-            self._remark()
             return
         if lost > 0:
             assert mark is not None
@@ -389,6 +385,16 @@ class State:
         }
         message = messages.get(reason, f"cannot use {where}: {detail}")
         return StateError(message, path=self.path, reason=reason)
+
+    def _restore(self, backup: backups.Backup, said: Callable[[str], str]) -> None:
+        """Put the state aside, restore ``backup`` in its place and say so (``said`` gets
+        the name of the copy put aside)."""
+        self.close()
+        aside = backups.move_aside(self.path)
+        backups.restore(backup, self.path)
+        self._open_writer()
+        notices.tell(said(aside.name))
+        self._remark()
 
     def _check_header(self) -> None:
         """A file that is not empty and not an SQLite database is damaged, not new."""
