@@ -231,9 +231,9 @@ class Library:
             raise _NeedsWriter  # the writer's way says what is missing
         try:
             library = cls(path, lexicon or load_lexicon(), reader=True)
-            if not config.sealed(path):
-                # Opened by name and whole: the ./index lookup may use it from now on (the
-                # marker is the one file a reader writes, and only when it says nothing yet).
+            if _is_here_index(path) and not config.sealed(path):
+                # This folder's ./index, opened by name and whole: the ./index lookup may
+                # use it from now on.  The one write a reader makes, and only here.
                 with contextlib.suppress(OSError):
                     config.write_marker(path, SCHEMA_VERSION)
             return library
@@ -1402,6 +1402,14 @@ def _is_gone(path: str) -> bool:
 
 def _inside(path: str, folder: str) -> bool:
     return bool(folder) and (path == folder or path.startswith(folder.rstrip("/\\") + os.sep))
+
+
+def _is_here_index(path: Path) -> bool:
+    """Whether ``path`` is the ``./index`` of the current folder (what the lookup would find)."""
+    try:
+        return path.resolve() == (Path.cwd() / "index").resolve()
+    except OSError:
+        return False
 
 
 def _missing_file(library: Path, error: BaseException) -> str:
